@@ -47,8 +47,8 @@ def _mean(values):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, wandb_run=None):
-        self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
+    def __init__(self, path: Path, metrics_logger, start_step: int = 0):
+        self.path, self.logger, self.start = Path(path), metrics_logger, start_step
         self.history, self._pending, self._last = [], [], time.perf_counter()
 
     def _actor(self, name, step):
@@ -81,7 +81,6 @@ class MetricsRecorder:
     def _write(self, rec):
         self.history.append(rec)
         with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
-        if self.wandb_run is not None: self.wandb_run.log(rec, step=rec["step"])
 
     def finish(self):
         "Write the records still waiting for their loss and KL"
@@ -115,7 +114,6 @@ def _cluster(config, session, optimizer):
     import orbax.checkpoint as ocp
     from tunix.rl import rl_cluster as rlc
     from tunix.rl.rollout import base_rollout
-    from tunix.sft.metrics_logger import MetricsLoggerOptions
     mb = config.micro_batch_size or config.batch_size
     training = rlc.RLTrainingConfig(
         actor_optimizer=optimizer, eval_every_n_steps=10**9, max_steps=config.num_batches,
@@ -123,7 +121,7 @@ def _cluster(config, session, optimizer):
         checkpoint_root_directory=str(config.checkpoint_dir),
         checkpointing_options=ocp.CheckpointManagerOptions(save_interval_steps=config.checkpoint_every,
                                                            max_to_keep=config.max_checkpoints_to_keep),
-        metrics_logging_options=MetricsLoggerOptions(log_dir=str(config.run_dir / "logs"), flush_every_n_steps=20),
+        metrics_logging_options=_logging_options(config),
         pbar_description=f"GRPO {config.experiment_name}")
     rollout = base_rollout.RolloutConfig(
         max_tokens_to_generate=config.total_generation_steps, max_prompt_length=config.max_prompt_length,
@@ -135,11 +133,13 @@ def _cluster(config, session, optimizer):
                              role_to_mesh={rlc.Role.ACTOR: mesh, rlc.Role.REFERENCE: mesh, rlc.Role.ROLLOUT: mesh},
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
 
-def _wandb(config):
+def _logging_options(config):
+    "Tunix's own TensorBoard + W&B backends when `use_wandb`; else metrics stay in memory and metrics.jsonl"
     if not config.use_wandb: return None
-    try: import wandb
+    from tunix.sft.metrics_logger import MetricsLoggerOptions
+    try: import wandb  # noqa: F401
     except ImportError as e: raise ImportError("use_wandb=True needs `pip install wandb`") from e
-    return wandb.init(project=config.experiment_name, config=config.to_dict())
+    return MetricsLoggerOptions(log_dir=str(config.run_dir / "logs"), project_name=config.experiment_name, flush_every_n_steps=20)
 
 def read_metrics(run_dir: Path) -> list[dict]:
     "The per-step records of `metrics.jsonl` in `run_dir`"
@@ -158,7 +158,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     config.save(config.run_dir / "config.yaml") if not (config.run_dir / "config.yaml").exists() else None
     t0 = time.perf_counter()
     cluster = _cluster(config, session, make_optimizer(config))
-    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb(config))
+    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start)
     cluster.with_external_metrics_logger(recorder)
     learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns,
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
@@ -166,6 +166,5 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     if start < config.num_batches:
         learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
     recorder.finish()
-    if recorder.wandb_run is not None: recorder.wandb_run.finish()
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
                         max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0)
