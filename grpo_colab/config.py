@@ -181,7 +181,7 @@ def validate(self: ColabTrainingConfig):
 @patch(as_prop=True)
 def run_dir(self: ColabTrainingConfig) -> Path:
     "Folder of this experiment: checkpoints, metrics, config and exports"
-    return Path(self.drive_folder if self.save_to_drive else self.output_dir) / self.experiment_name
+    return (Path(self.drive_folder if self.save_to_drive else self.output_dir).expanduser() / self.experiment_name).absolute()
 
 @patch(as_prop=True)
 def checkpoint_dir(self: ColabTrainingConfig) -> Path: return self.run_dir / "checkpoints"

@@ -47,9 +47,11 @@ def _mean(values):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0):
+    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None):
+        from tqdm.auto import tqdm
         self.path, self.logger, self.start = Path(path), metrics_logger, start_step
         self.history, self._pending, self._last = [], [], time.perf_counter()
+        self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
     def _actor(self, name, step):
         if not self.logger.metric_exists("actor", name, "train"): return None
@@ -68,6 +70,8 @@ class MetricsRecorder:
         now = time.perf_counter()
         rec["step_time_s"], self._last = now - self._last, now
         self._pending.append(rec)
+        self.pbar.update(1)
+        self.pbar.set_postfix(reward=f"{rec.get('rewards/sum', float('nan')):.2f}")
         self._flush()
 
     def _flush(self, force=False):
@@ -85,6 +89,7 @@ class MetricsRecorder:
     def finish(self):
         "Write the records still waiting for their loss and KL"
         self._flush(force=True)
+        self.pbar.close()
 
 # %% ../nbs/07_train.ipynb #7e3477cc
 @dataclass(repr=False)
@@ -158,7 +163,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     config.save(config.run_dir / "config.yaml") if not (config.run_dir / "config.yaml").exists() else None
     t0 = time.perf_counter()
     cluster = _cluster(config, session, make_optimizer(config))
-    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start)
+    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches)
     cluster.with_external_metrics_logger(recorder)
     learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns,
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
