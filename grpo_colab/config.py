@@ -62,7 +62,7 @@ def resolve_secret(name: str, # environment variable / secret name, e.g. `HF_TOK
 
 # %% ../nbs/01_config.ipynb #61dcedc7
 _SECRET_FIELDS = {"hf_token": "HF_TOKEN", "kaggle_username": "KAGGLE_USERNAME",
-                  "kaggle_key": "KAGGLE_KEY", "wandb_api_key": "WANDB_API_KEY"}
+                  "kaggle_key": "KAGGLE_KEY", "wandb_api_key": "WANDB_API_KEY", "judge_api_key": "JUDGE_API_KEY"}
 
 @dataclass
 class ColabTrainingConfig:
@@ -90,6 +90,14 @@ class ColabTrainingConfig:
     beta: float = 0.08 # KL penalty weight
     epsilon: float = 0.2 # PPO-style clipping
     reward_weights: dict[str, float] | None = None # reward name -> weight; None: all 1.0
+    # --- rubric rewards (Rubrics as Rewards) and their judge
+    show_rubric: bool = False # show grading criteria to the policy (invites copying them)
+    rubric_judge: str = "reference" # reference (frozen model's Yes/No probability), endpoint (OpenAI-compatible API), overlap (lexical approximation)
+    rubric_aggregation: str = "explicit" # explicit: weighted mean of per-criterion verdicts; implicit: one holistic judge score
+    judge_endpoint: str | None = None # base URL of an OpenAI-compatible API, e.g. http://localhost:8000/v1
+    judge_model: str | None = None # model name the endpoint serves
+    judge_timeout_s: float = 30.0
+    judge_max_retries: int = 2
     # --- generation
     max_prompt_length: int = 256
     total_generation_steps: int = 768 # max new tokens per completion
@@ -125,6 +133,7 @@ class ColabTrainingConfig:
     kaggle_username: str | Secret | None = field(default=None, repr=False)
     kaggle_key: str | Secret | None = field(default=None, repr=False)
     wandb_api_key: str | Secret | None = field(default=None, repr=False)
+    judge_api_key: str | Secret | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.use_openrubrics is not None and self.dataset == "openrubrics":
@@ -173,6 +182,15 @@ def validate(self: ColabTrainingConfig):
            "experiment_name", self.experiment_name, "a non-empty folder name without '/'")
     for tag in ("reasoning_start", "reasoning_end", "answer_start", "answer_end"):
         _check(bool(getattr(self, tag)), tag, getattr(self, tag), "a non-empty tag")
+    _check(self.rubric_judge in ("reference", "endpoint", "overlap"), "rubric_judge", self.rubric_judge,
+           "one of 'reference', 'endpoint', 'overlap'")
+    _check(self.rubric_aggregation in ("explicit", "implicit"), "rubric_aggregation", self.rubric_aggregation,
+           "'explicit' or 'implicit'")
+    _check(self.rubric_judge != "endpoint" or bool(self.judge_endpoint and self.judge_model), "judge_endpoint",
+           self.judge_endpoint, "a base URL (with judge_model) when rubric_judge='endpoint'")
+    _check(self.judge_timeout_s > 0, "judge_timeout_s", self.judge_timeout_s, "a positive number of seconds")
+    _check(isinstance(self.judge_max_retries, int) and self.judge_max_retries >= 0, "judge_max_retries",
+           self.judge_max_retries, "an integer >= 0")
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
