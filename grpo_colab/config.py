@@ -76,9 +76,10 @@ class ColabTrainingConfig:
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
     # --- data
-    dataset: str = "openrubrics" # openrubrics, gsm8k, tiny-arithmetic, or a .jsonl/.csv/.parquet file
+    dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
-    column_map: dict[str, str] | None = None # your column -> question/answer/rubric, for custom data
+    dataset_files: str | list[str] | None = None # local JSONL/CSV/Parquet copies of a named data set, in its hub schema; None: the hub
+    column_map: dict[str, str] | None = None # your column -> question/answer/rubric/source, for custom data
     max_examples: int | None = None
     train_fraction: float = 0.9
     # --- GRPO
@@ -122,6 +123,7 @@ class ColabTrainingConfig:
     output_dir: str = "grpo_runs" # local runs folder
     save_to_drive: bool = False # put runs on Google Drive (Colab only)
     drive_folder: str = "/content/drive/MyDrive/grpo_colab"
+    export_merged: bool = True # also write the merged Hugging Face checkpoint when exporting
     checkpoint_every: int = 50 # save a checkpoint every N steps
     max_checkpoints_to_keep: int = 3
     resume: bool = True # continue from the latest checkpoint of this experiment
@@ -142,6 +144,7 @@ class ColabTrainingConfig:
             setattr(self, name, resolve_secret(env, getattr(self, name)))
         if isinstance(self.mesh_shape, list): self.mesh_shape = tuple(self.mesh_shape)
         if isinstance(self.lora_target_modules, list): self.lora_target_modules = tuple(self.lora_target_modules)
+        if isinstance(self.dataset_files, tuple): self.dataset_files = list(self.dataset_files)
         self.validate()
 
 # %% ../nbs/01_config.ipynb #6e576017
@@ -191,6 +194,9 @@ def validate(self: ColabTrainingConfig):
     _check(self.judge_timeout_s > 0, "judge_timeout_s", self.judge_timeout_s, "a positive number of seconds")
     _check(isinstance(self.judge_max_retries, int) and self.judge_max_retries >= 0, "judge_max_retries",
            self.judge_max_retries, "an integer >= 0")
+    df = self.dataset_files
+    _check(df is None or (isinstance(df, str) and df) or (isinstance(df, (list, tuple)) and df and all(isinstance(f, str) for f in df)),
+           "dataset_files", df, "None, a file path, or a non-empty list of file paths")
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")

@@ -14,8 +14,9 @@ from flax import nnx
 from .config import ColabTrainingConfig
 
 # %% auto #0
-__all__ = ['make_mesh', 'tiny_model_dir', 'resolve_model_dir', 'read_hf_config', 'gemma3_config', 'param_dtype', 'load_tokenizer',
-           'load_model', 'check_vocab', 'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora', 'lora_state']
+__all__ = ['make_mesh', 'tiny_model_dir', 'resolve_model_dir', 'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config',
+           'qwen3_config', 'llama3_config', 'param_dtype', 'load_tokenizer', 'load_model', 'vocab_size', 'check_vocab',
+           'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state']
 
 # %% ../nbs/04_models.ipynb #f2504dac
 def make_mesh(config: ColabTrainingConfig) -> jax.sharding.Mesh:
@@ -91,13 +92,87 @@ def gemma3_config(hf: dict, dtype) -> "tunix.models.gemma3.model.ModelConfig":
         sliding_window_size=hf.get("sliding_window"), local_base_frequency=_rope(hf, "sliding_attention", 10_000),
         global_base_frequency=_rope(hf, "full_attention", 1_000_000), query_pre_attn_norm=norm, param_dtype=dtype)
 
-# %% ../nbs/04_models.ipynb #f84aba4a
+# %% ../nbs/04_models.ipynb #6ad21cf6
+def _hf_head_dim(hf): return hf.get("head_dim") or hf["hidden_size"] // hf["num_attention_heads"]
+
+def _rope_theta(hf, default):
+    rp = hf.get("rope_parameters") or {}
+    return rp.get("rope_theta") or hf.get("rope_theta") or default
+
+def _expect_type(hf, family, *types):
+    if hf.get("model_type") not in types:
+        raise ValueError(f"config.json has model_type={hf.get('model_type')!r}, but model family {family} needs "
+                         f"{' or '.join(map(repr, types))}; pick the matching `model=` for this checkpoint")
+
+def _warn_fixed_theta(hf, family, fixed=1_000_000):
+    import warnings
+    theta = _rope_theta(hf, fixed)
+    if theta != fixed:
+        warnings.warn(f"config.json has rope_theta={theta:g}, but Tunix 0.1.7's {family} applies RoPE with theta {fixed:g} whatever "
+                      "its config says: logits will differ from transformers' beyond the first position")
+
+def gemma2_config(hf: dict, dtype):
+    "Tunix's Gemma (2) `ModelConfig` for a Hugging Face `Gemma2Config` dict"
+    from tunix.models.gemma import model as g
+    _expect_type(hf, "gemma2", "gemma2")
+    hd, n = _hf_head_dim(hf), hf["num_hidden_layers"]
+    _warn_fixed_theta(hf, "Gemma 2", 10_000)
+    if hf.get("query_pre_attn_scalar", hd) != hd:
+        raise ValueError(f"query_pre_attn_scalar={hf['query_pre_attn_scalar']} != head_dim={hd}: Tunix's Gemma 2 scales queries by head_dim")
+    return g.ModelConfig(num_layers=n, num_embed=hf["vocab_size"], embed_dim=hf["hidden_size"],
+                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=hd,
+                         num_kv_heads=hf["num_key_value_heads"], final_logit_softcap=hf.get("final_logit_softcapping"),
+                         use_post_attn_norm=True, use_post_ffw_norm=True,
+                         attention_types=[g.AttentionType.LOCAL_SLIDING, g.AttentionType.GLOBAL] * (n // 2) + [g.AttentionType.LOCAL_SLIDING] * (n % 2),
+                         attn_logits_soft_cap=hf.get("attn_logit_softcapping"), sliding_window_size=hf.get("sliding_window"))
+
+def qwen2_config(hf: dict, dtype):
+    "Tunix's Qwen2 `ModelConfig` for a Hugging Face `Qwen2Config` dict"
+    from tunix.models.qwen2 import model as q
+    _expect_type(hf, "qwen2", "qwen2")
+    return q.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
+                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
+                         num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 1_000_000),
+                         norm_eps=hf.get("rms_norm_eps", 1e-6), use_tied_embedding=hf.get("tie_word_embeddings", False),
+                         dtype=dtype, param_dtype=dtype)
+
+def qwen3_config(hf: dict, dtype):
+    "Tunix's Qwen3 `ModelConfig` for a Hugging Face `Qwen3Config` dict"
+    from tunix.models.qwen3 import model as q
+    _expect_type(hf, "qwen3", "qwen3")
+    _warn_fixed_theta(hf, "Qwen3")
+    return q.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
+                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
+                         num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 1_000_000),
+                         norm_eps=hf.get("rms_norm_eps", 1e-6), use_tied_embedding=hf.get("tie_word_embeddings", False),
+                         dtype=dtype, param_dtype=dtype)
+
+def llama3_config(hf: dict, dtype):
+    "Tunix's Llama3 `ModelConfig` for a Hugging Face `LlamaConfig` dict"
+    import warnings
+    from tunix.models.llama3 import model as l
+    _expect_type(hf, "llama3", "llama")
+    _warn_fixed_theta(hf, "Llama 3")
+    rp = hf.get("rope_scaling") or hf.get("rope_parameters") or {}
+    if rp.get("rope_type", rp.get("type")) not in (None, "default"):
+        warnings.warn(f"config.json asks for RoPE scaling {rp.get('rope_type', rp.get('type'))!r}, which Tunix's Llama 3 "
+                      "does not implement: logits differ from transformers', most at long context")
+    return l.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
+                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
+                         num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 500_000),
+                         norm_eps=hf.get("rms_norm_eps", 1e-5), weight_tying=hf.get("tie_word_embeddings", False))
+
+# %% ../nbs/04_models.ipynb #aef10793
 def param_dtype(config: ColabTrainingConfig):
     "The parameter dtype: the config's, or bfloat16 on accelerators and float32 on CPU"
     if config.dtype != "auto": return jnp.dtype(config.dtype)
     return jnp.float32 if jax.default_backend() == "cpu" else jnp.bfloat16
 
-_LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors")}
+_LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors"),
+            "gemma2": (gemma2_config, "tunix.models.gemma.params_safetensors"),
+            "qwen2": (qwen2_config, "tunix.models.qwen2.params"),
+            "qwen3": (qwen3_config, "tunix.models.qwen3.params"),
+            "llama3": (llama3_config, "tunix.models.llama3.params")}
 
 def load_tokenizer(model_dir: Path):
     "The Hugging Face tokenizer stored in `model_dir`"
@@ -107,21 +182,22 @@ def load_tokenizer(model_dir: Path):
 def load_model(config: ColabTrainingConfig, model_dir: Path, mesh=None):
     "The base model in `model_dir` as a Tunix model, and its Tunix config"
     import importlib
-    family = config.model_spec.family
-    if family not in _LOADERS:
-        raise NotImplementedError(f"loading family {family!r} is not implemented yet; supported: {list(_LOADERS)}")
-    to_cfg, mod = _LOADERS[family]
+    to_cfg, mod = _LOADERS[config.model_spec.family]
     mcfg = to_cfg(read_hf_config(model_dir), param_dtype(config))
     model = importlib.import_module(mod).create_model_from_safe_tensors(str(model_dir), mcfg, mesh=mesh, dtype=param_dtype(config))
     return model, mcfg
 
+def vocab_size(model_config) -> int:
+    "Rows of the embedding, whatever the family calls it"
+    return getattr(model_config, "num_embed", None) or model_config.vocab_size
+
 def check_vocab(tokenizer, model_config):
     "Refuse a tokenizer that can emit ids the model has no embedding for"
-    if len(tokenizer) > model_config.num_embed:
-        raise ValueError(f"the tokenizer has {len(tokenizer)} tokens but the model embeds only {model_config.num_embed}; "
+    if len(tokenizer) > vocab_size(model_config):
+        raise ValueError(f"the tokenizer has {len(tokenizer)} tokens but the model embeds only {vocab_size(model_config)}; "
                          "tokenizer and weights come from different models")
 
-# %% ../nbs/04_models.ipynb #0ca5a101
+# %% ../nbs/04_models.ipynb #eb97c75d
 def gemma3_to_hf_state(model) -> dict[str, np.ndarray]:
     "Hugging Face `Gemma3ForCausalLM` tensors from a Tunix Gemma 3 model (no LoRA)"
     st = nnx.to_pure_dict(nnx.state(model, nnx.Param))
@@ -155,7 +231,7 @@ def save_hf_checkpoint(model, hf_config: dict, tokenizer, out_dir: Path) -> Path
     tokenizer.save_pretrained(str(out_dir))
     return out_dir
 
-# %% ../nbs/04_models.ipynb #8c7ef9c5
+# %% ../nbs/04_models.ipynb #93560c74
 def apply_lora(base_model, config: ColabTrainingConfig, mesh=None):
     "A LoRA-adapted copy of `base_model` with adapters on `config.lora_targets`"
     import qwix
@@ -176,3 +252,16 @@ def lora_state(model) -> dict[str, np.ndarray]:
     "The LoRA parameters of `model` as a flat {path: array} dict"
     flat = nnx.to_flat_state(nnx.state(model, nnx.LoRAParam))
     return {".".join(map(str, k)): np.asarray(v.get_value() if hasattr(v, "get_value") else v[...]) for k, v in flat}
+
+def set_lora_state(model, tensors: dict[str, np.ndarray]):
+    "Load `{path: array}` LoRA tensors (as `lora_state` gives them) into `model`"
+    state = nnx.state(model, nnx.LoRAParam)
+    flat = nnx.to_flat_state(state)
+    missing = [".".join(map(str, k)) for k, _ in flat if ".".join(map(str, k)) not in tensors]
+    if missing: raise ValueError(f"LoRA tensors missing for {missing[:3]}...; were they trained with the same targets and rank?")
+    for k, v in flat:
+        new = tensors[".".join(map(str, k))]
+        if tuple(new.shape) != tuple(v.get_value().shape):
+            raise ValueError(f"LoRA tensor {'.'.join(map(str, k))} has shape {tuple(new.shape)}, the model expects {tuple(v.get_value().shape)}")
+        v.set_value(jax.device_put(jnp.asarray(new, v.get_value().dtype), v.get_value().sharding))
+    nnx.update(model, nnx.from_flat_state(flat))

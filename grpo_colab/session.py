@@ -18,7 +18,7 @@ from .models import (make_mesh, resolve_model_dir, load_model, load_tokenizer, c
 
 # %% auto #0
 __all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'make_sampler', 'eos_token_ids', 'generate',
-           'prepare_colab_session']
+           'check_prompt_lengths', 'prepare_colab_session']
 
 # %% ../nbs/06_session.ipynb #5ec52a0d
 @dataclass(repr=False)
@@ -102,7 +102,17 @@ def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, m
                           top_k=1 if greedy else c.top_k, seed=c.seed)
     return [t.strip() for t in out.text]
 
-# %% ../nbs/06_session.ipynb #c1d2f361
+# %% ../nbs/06_session.ipynb #59c04bb9
+def check_prompt_lengths(tokenizer, *datasets, config: ColabTrainingConfig):
+    "Refuse data whose longest prompt, in tokens, exceeds `config.max_prompt_length`"
+    prompts = [r["prompts"] for ds in datasets for r in ds]
+    longest = max(len(ids) for ids in tokenizer(prompts)["input_ids"])
+    if longest > config.max_prompt_length:
+        raise ValueError(f"max_prompt_length={config.max_prompt_length} is shorter than the longest prompt ({longest} tokens); "
+                         f"raise it to at least {longest}, or shorten system_prompt / filter long questions")
+    return longest
+
+# %% ../nbs/06_session.ipynb #9f2e1f66
 def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     "Credentials, Drive, run folder, data, mesh, model, tokenizer, LoRA and sampler for `config`"
     config.validate()
@@ -114,8 +124,9 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     ensure_run_dir(config)
     mesh = make_mesh(config)
     model_dir = resolve_model_dir(config)
-    base, model_config = load_model(config, model_dir, mesh)
     tokenizer = load_tokenizer(model_dir)
+    check_prompt_lengths(tokenizer, train_ds, eval_ds, config=config)
+    base, model_config = load_model(config, model_dir, mesh)
     check_vocab(tokenizer, model_config)
     lora = apply_lora(base, config, mesh)
     sampler = make_sampler(lora, tokenizer, model_config, config)
