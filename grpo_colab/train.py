@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 import numpy as np
-import optax
+import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
 from .session import ColabSession, eos_token_ids
 
 # %% auto #0
-__all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'TrainerState', 'read_metrics',
-           'train_grpo']
+__all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'ShareFrozenBase',
+           'distinct_param_bytes', 'TrainerState', 'read_metrics', 'train_grpo']
 
 # %% ../nbs/07_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -91,7 +91,31 @@ class MetricsRecorder:
         self._flush(force=True)
         self.pbar.close()
 
-# %% ../nbs/07_train.ipynb #7e3477cc
+# %% ../nbs/07_train.ipynb #fa3a0abe
+from tunix.sft.hooks import TrainingHooks
+from flax import nnx
+
+class ShareFrozenBase(TrainingHooks):
+    "Tunix hook: after each update, make the reference model share the policy's frozen weights"
+    def __init__(self, reference): self.reference = reference
+    def tie(self, policy): nnx.update(self.reference, nnx.state(policy, nnx.Not(nnx.LoRAParam)))
+    def on_train_step_end(self, train_ctx, train_step=None, train_loss=None): self.tie(train_ctx.model)
+    def on_train_start(self, train_ctx): pass
+    def on_train_end(self, train_ctx): self.tie(train_ctx.model)
+    def on_train_step_start(self, train_ctx): pass
+    def on_eval_step_start(self, train_ctx): pass
+    def on_eval_step_end(self, train_ctx, eval_loss=None): pass
+
+def distinct_param_bytes(*models) -> int:
+    "Bytes of the distinct arrays (by buffer) held by `models` together"
+    seen = {}
+    for m in models:
+        for x in jax.tree.leaves(nnx.state(m)):
+            if isinstance(x, jax.Array):
+                for sh in x.addressable_shards: seen[sh.data.unsafe_buffer_pointer()] = sh.data.nbytes
+    return sum(seen.values())
+
+# %% ../nbs/07_train.ipynb #8b8e4a20
 @dataclass(repr=False)
 class TrainerState:
     "The trained policy and what happened while training it"
@@ -114,7 +138,7 @@ class TrainerState:
                 f"recorded_steps={len(self.metrics)}, elapsed_s={self.elapsed_s:.1f}, "
                 f"checkpoint_dir={str(self.checkpoint_dir)!r})")
 
-# %% ../nbs/07_train.ipynb #c4f9f683
+# %% ../nbs/07_train.ipynb #ff70171d
 def _cluster(config, session, optimizer):
     import orbax.checkpoint as ocp
     from tunix.rl import rl_cluster as rlc
@@ -151,7 +175,7 @@ def read_metrics(run_dir: Path) -> list[dict]:
     p = Path(run_dir) / "metrics.jsonl"
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
-# %% ../nbs/07_train.ipynb #2cee555e
+# %% ../nbs/07_train.ipynb #cc592648
 def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
     from tunix.rl.grpo.grpo_learner import GRPOConfig, GRPOLearner
@@ -165,11 +189,14 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     cluster = _cluster(config, session, make_optimizer(config))
     recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches)
     cluster.with_external_metrics_logger(recorder)
+    sharing = ShareFrozenBase(session.base_model)
+    cluster.actor_trainer.with_training_hooks(sharing)
     learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns,
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                  beta=config.beta, epsilon=config.epsilon))
     if start < config.num_batches:
         learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
     recorder.finish()
+    sharing.tie(session.lora_model)
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
                         max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0)
