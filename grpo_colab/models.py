@@ -14,21 +14,39 @@ from flax import nnx
 from .config import ColabTrainingConfig
 
 # %% auto #0
-__all__ = ['make_mesh', 'tiny_model_dir', 'resolve_model_dir', 'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config',
-           'qwen3_config', 'llama3_config', 'param_dtype', 'load_tokenizer', 'load_model', 'vocab_size', 'check_vocab',
-           'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state']
+__all__ = ['auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed', 'tiny_model_dir', 'resolve_model_dir',
+           'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config', 'qwen3_config', 'llama3_config',
+           'param_dtype', 'load_tokenizer', 'load_model', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state',
+           'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state']
 
-# %% ../nbs/04_models.ipynb #f2504dac
+# %% ../nbs/04_models.ipynb #ae21fd40
+def auto_mesh_shape(n_devices: int) -> tuple[int, int]:
+    "The (fsdp, tp) layout `mesh_shape=\"auto\"` picks for `n_devices`"
+    return (n_devices, 1)
+
 def make_mesh(config: ColabTrainingConfig) -> jax.sharding.Mesh:
-    "The (fsdp, tp) device mesh `config.mesh_shape` asks for"
+    "The (fsdp, tp) device mesh `config.mesh_shape` asks for, over all devices of all hosts"
     n = jax.device_count()
-    shape = (n, 1) if config.mesh_shape == "auto" else tuple(config.mesh_shape)
+    shape = auto_mesh_shape(n) if config.mesh_shape == "auto" else tuple(config.mesh_shape)
     if shape[0] * shape[1] != n:
         raise ValueError(f"mesh_shape={config.mesh_shape!r} needs {shape[0]*shape[1]} devices, "
                          f"but JAX sees {n}; use \"auto\" or a shape whose product is {n}")
     return jax.make_mesh(shape, ("fsdp", "tp"), axis_types=(jax.sharding.AxisType.Auto,) * 2)
 
-# %% ../nbs/04_models.ipynb #4b8df662
+# %% ../nbs/04_models.ipynb #29a61d4e
+def is_multi_host(env=None) -> bool:
+    "True when the environment describes a multi-process JAX run"
+    env = os.environ if env is None else env
+    return ("JAX_COORDINATOR_ADDRESS" in env or "," in env.get("TPU_WORKER_HOSTNAMES", "")
+            or int(env.get("SLURM_NTASKS", "1")) > 1 or int(env.get("OMPI_COMM_WORLD_SIZE", "1")) > 1)
+
+def maybe_initialize_distributed() -> bool:
+    "Initialise `jax.distributed` for multi-host runs; return whether this is one"
+    if not is_multi_host(): return False
+    if not jax.distributed.is_initialized(): jax.distributed.initialize()
+    return True
+
+# %% ../nbs/04_models.ipynb #0eddf2f8
 def tiny_model_dir() -> Path:
     "The tiny Gemma 3 checkpoint shipped inside the package"
     import grpo_colab
@@ -55,7 +73,7 @@ def resolve_model_dir(config: ColabTrainingConfig) -> Path:
                            "If you are offline, point model_source at a local folder. Gated models (Gemma, Llama) "
                            "need you to accept the licence on the model's page and set HF_TOKEN (or hf_token).") from e
 
-# %% ../nbs/04_models.ipynb #5d4e203b
+# %% ../nbs/04_models.ipynb #78dcfeb3
 def read_hf_config(model_dir: Path) -> dict:
     "The `config.json` of a Hugging Face checkpoint folder, with clear errors"
     p = Path(model_dir) / "config.json"
@@ -92,7 +110,7 @@ def gemma3_config(hf: dict, dtype) -> "tunix.models.gemma3.model.ModelConfig":
         sliding_window_size=hf.get("sliding_window"), local_base_frequency=_rope(hf, "sliding_attention", 10_000),
         global_base_frequency=_rope(hf, "full_attention", 1_000_000), query_pre_attn_norm=norm, param_dtype=dtype)
 
-# %% ../nbs/04_models.ipynb #6ad21cf6
+# %% ../nbs/04_models.ipynb #5b30cd63
 def _hf_head_dim(hf): return hf.get("head_dim") or hf["hidden_size"] // hf["num_attention_heads"]
 
 def _rope_theta(hf, default):
@@ -162,7 +180,7 @@ def llama3_config(hf: dict, dtype):
                          num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 500_000),
                          norm_eps=hf.get("rms_norm_eps", 1e-5), weight_tying=hf.get("tie_word_embeddings", False))
 
-# %% ../nbs/04_models.ipynb #aef10793
+# %% ../nbs/04_models.ipynb #c5cc358b
 def param_dtype(config: ColabTrainingConfig):
     "The parameter dtype: the config's, or bfloat16 on accelerators and float32 on CPU"
     if config.dtype != "auto": return jnp.dtype(config.dtype)
@@ -197,7 +215,7 @@ def check_vocab(tokenizer, model_config):
         raise ValueError(f"the tokenizer has {len(tokenizer)} tokens but the model embeds only {vocab_size(model_config)}; "
                          "tokenizer and weights come from different models")
 
-# %% ../nbs/04_models.ipynb #eb97c75d
+# %% ../nbs/04_models.ipynb #b352289d
 def gemma3_to_hf_state(model) -> dict[str, np.ndarray]:
     "Hugging Face `Gemma3ForCausalLM` tensors from a Tunix Gemma 3 model (no LoRA)"
     st = nnx.to_pure_dict(nnx.state(model, nnx.Param))
@@ -231,7 +249,7 @@ def save_hf_checkpoint(model, hf_config: dict, tokenizer, out_dir: Path) -> Path
     tokenizer.save_pretrained(str(out_dir))
     return out_dir
 
-# %% ../nbs/04_models.ipynb #93560c74
+# %% ../nbs/04_models.ipynb #63ecb674
 def apply_lora(base_model, config: ColabTrainingConfig, mesh=None):
     "A LoRA-adapted copy of `base_model` with adapters on `config.lora_targets`"
     import qwix

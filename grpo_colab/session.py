@@ -13,8 +13,10 @@ from typing import Any, Callable
 import jax
 from .config import ColabTrainingConfig, in_colab
 from .data import prepare_datasets, format_prompt
-from .rewards import create_reward_functions
-from .models import (make_mesh, resolve_model_dir, load_model, load_tokenizer, check_vocab, apply_lora)
+from .rewards import create_reward_functions, reward_names
+from .judge import make_judge
+from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
+                               check_vocab, apply_lora)
 
 # %% auto #0
 __all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'make_sampler', 'eos_token_ids', 'generate',
@@ -120,14 +122,16 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     found = setup_credentials(config)
     print(f"credentials: {', '.join(found) if found else 'none found (fine for local models)'}")
     train_ds, eval_ds = prepare_datasets(config)
-    reward_fns = create_reward_functions(config)
+    reward_names(config)  # a typo in reward_weights fails here, before any weight is read
     ensure_run_dir(config)
+    maybe_initialize_distributed()
     mesh = make_mesh(config)
     model_dir = resolve_model_dir(config)
     tokenizer = load_tokenizer(model_dir)
     check_prompt_lengths(tokenizer, train_ds, eval_ds, config=config)
     base, model_config = load_model(config, model_dir, mesh)
     check_vocab(tokenizer, model_config)
+    reward_fns = create_reward_functions(config, judge=make_judge(config, base, tokenizer, mesh))
     lora = apply_lora(base, config, mesh)
     sampler = make_sampler(lora, tokenizer, model_config, config)
     s = ColabSession(config, mesh, model_dir, model_config, base, lora, tokenizer, sampler, train_ds, eval_ds, reward_fns, drive)
