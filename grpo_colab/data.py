@@ -6,25 +6,122 @@ Docs: https://grpo-colab.github.io/grpo_colab/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #36205691
 from __future__ import annotations
-import json
+import json, math, re
+from collections import Counter
+from dataclasses import dataclass, asdict
 from pathlib import Path
+from typing import Callable
 import grain
 from .registry import CHAT_TEMPLATES
 from .config import ColabTrainingConfig
 
 # %% auto #0
-__all__ = ['format_prompt', 'tiny_arithmetic', 'load_records', 'prepare_datasets', 'batches']
+__all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'parse_rubric', 'encode_rubric', 'render_rubric', 'rubric_problem',
+           'format_prompt', 'gsm8k_answer', 'extract_boxed', 'math_answer', 'tiny_arithmetic', 'DataSpec',
+           'effective_column_map', 'has_rubrics', 'has_answers', 'load_table', 'normalise', 'load_records',
+           'prepare_datasets', 'batches']
 
-# %% ../nbs/02_data.ipynb #8755b554
+# %% ../nbs/02_data.ipynb #df397ad2
+@dataclass(frozen=True)
+class Criterion:
+    "One rubric criterion: what to check, how much it counts, and what kind it is"
+    text: str # the statement a judge checks against the response
+    weight: float = 1.0 # importance; negative for a pitfall (meeting it costs reward)
+    kind: str = "" # e.g. hard rule, principle, essential, important, optional, pitfall
+
+# %% ../nbs/02_data.ipynb #527fbd9d
+KIND_WEIGHTS = {"hard rule": 2.0, "principle": 1.0}
+_TAG = re.compile(r"\[\s*(hard rule|principle)\s*\]", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\(?\d+[.)]|[a-z][.)])\s+", re.I)
+_RAR_PREFIX = re.compile(r"^\s*(essential|important|optional|pitfall)\s+criteri(?:a|on)\s*:\s*", re.I)
+
+def _from_text(text: str) -> list[Criterion]:
+    out = []
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line or (line.endswith(":") and len(line.split()) <= 4): continue  # blank lines and headers
+        tag = _TAG.search(line)
+        kind = tag.group(1).lower() if tag else ""
+        out.append(Criterion(_TAG.sub("", line).strip(), KIND_WEIGHTS.get(kind, 1.0), kind))
+    return out
+
+def _from_item(item) -> Criterion:
+    if isinstance(item, Criterion): return item
+    if isinstance(item, str): return Criterion(item.strip())
+    if not isinstance(item, dict): raise ValueError(f"a rubric criterion must be text or a mapping, not {type(item).__name__}")
+    text = str(item.get("text") or item.get("description") or item.get("criterion") or item.get("title") or "").strip()
+    weight = float(item["weight"]) if item.get("weight") is not None else 1.0
+    kind = str(item.get("kind") or "").lower()
+    m = _RAR_PREFIX.match(text)
+    if m: text, kind = text[m.end():].strip(), kind or m.group(1).lower()
+    if weight < 0 and not kind: kind = "pitfall"
+    if not math.isfinite(weight): raise ValueError(f"criterion {text[:40]!r} has weight {weight}")
+    return Criterion(text, weight, kind)
+
+def parse_rubric(rubric) -> list[Criterion]:
+    "Criteria from rubric text, a JSON list, or a list of strings / {title, description, weight} mappings"
+    if rubric is None: return []
+    if isinstance(rubric, str):
+        s = rubric.strip()
+        if not s: return []
+        if s.startswith("["):
+            try: rubric = json.loads(s)
+            except ValueError: return _from_text(s)
+        else: return _from_text(s)
+    return [c for c in map(_from_item, rubric) if c.text]
+
+# %% ../nbs/02_data.ipynb #233de047
+def encode_rubric(criteria: list[Criterion]) -> str:
+    "The record form of a rubric: a JSON list of criteria, or '' for none"
+    return json.dumps([asdict(c) for c in criteria], ensure_ascii=False, separators=(",", ":")) if criteria else ""
+
+def render_rubric(criteria: list[Criterion]) -> str:
+    "Criteria as a bullet list for a prompt; pitfalls are marked as such"
+    return "\n".join(f"- {c.text}" + (" (pitfall: a mistake to avoid)" if c.weight < 0 else "") for c in criteria)
+
+def rubric_problem(criteria: list[Criterion]) -> str | None:
+    "Why `criteria` cannot be scored, or None"
+    if not criteria: return "no criteria"
+    if not any(c.weight > 0 for c in criteria):
+        return f"no criterion with positive weight (weights {[c.weight for c in criteria]}), so no score can be normalised"
+    return None
+
+# %% ../nbs/02_data.ipynb #225a5323
 def format_prompt(question: str, # the user's question
                   config: ColabTrainingConfig, # gives the chat template, system prompt and tags
-                  rubric: str | None = None, # grading criteria, shown only when passed
+                  rubric: str | list | None = None, # grading criteria (any form `parse_rubric` reads), shown only when passed
                  ) -> str:
     "Wrap `question` in the chat template of `config.model`, as training prompts are formatted"
-    if rubric: question = f"{question}\n\nYour answer will be graded on:\n{rubric}"
+    criteria = parse_rubric(rubric)
+    if criteria: question = f"{question}\n\nYour answer will be graded on:\n{render_rubric(criteria)}"
     return CHAT_TEMPLATES[config.model_spec.chat].format(system=config.prompt_system, question=question)
 
-# %% ../nbs/02_data.ipynb #d215a5d5
+# %% ../nbs/02_data.ipynb #d7f7c274
+def gsm8k_answer(a: str) -> str:
+    "The number after `####` in a GSM8K answer"
+    return a.split("####")[-1].strip().replace(",", "")
+
+def extract_boxed(text: str) -> str | None:
+    "Content of the last `\\boxed{...}` (or `\\fbox{...}`) in `text`, nested braces included, or None"
+    if not text: return None
+    i = max(text.rfind("\\boxed"), text.rfind("\\fbox"))
+    if i < 0: return None
+    j = i + (6 if text.startswith("\\boxed", i) else 5)
+    if text[j:j+1] == " ":  # `\boxed 5`
+        m = re.match(r" +([^\s$]+)", text[j:])
+        return m.group(1) if m else None
+    if text[j:j+1] != "{": return None
+    depth = 0
+    for k in range(j, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[k], 0)
+        if depth == 0: return text[j+1:k].strip()
+    return None  # unbalanced
+
+def math_answer(solution: str) -> str:
+    "The reference answer of a MATH solution: its last boxed expression, or '' when there is none"
+    return extract_boxed(solution) or ""
+
+# %% ../nbs/02_data.ipynb #0a0fa641
 def tiny_arithmetic() -> list[dict]:
     "Small addition/subtraction problems with answers: the embedded data set"
     recs = []
@@ -34,49 +131,133 @@ def tiny_arithmetic() -> list[dict]:
             if a >= b: recs.append(dict(question=f"What is {a} minus {b}?", answer=str(a - b), rubric="", source="tiny-arithmetic"))
     return recs
 
-# %% ../nbs/02_data.ipynb #3672f504
-_HUB = {  # name -> (hub path, config name, column map, answer cleaner)
-    "gsm8k": ("openai/gsm8k", "main", {"question": "question", "answer": "answer"}),
-    "openrubrics": ("OpenRubrics/OpenRubrics", None, {"instruction": "question", "rubric": "rubric"}),
+# %% ../nbs/02_data.ipynb #228586a5
+@dataclass(frozen=True)
+class DataSpec:
+    "Where a named data set lives and how its rows become records"
+    hub: str # Hugging Face data set path
+    subset: str | None # its config name
+    column_map: dict # its column -> question / answer / rubric / source
+    answer: Callable[[str], str] | None = None # turns its answer column into the reference answer
+    verifiable: bool = False # reference answers can be checked exactly
+
+_RAR_MAP = {"question": "question", "reference_answer": "answer", "rubric": "rubric", "question_source": "source"}
+DATASETS = {
+    "gsm8k": DataSpec("openai/gsm8k", "main", {"question": "question", "answer": "answer"}, gsm8k_answer, True),
+    "math": DataSpec("DigitalLearningGmbH/MATH-lighteval", None, {"problem": "question", "solution": "answer"}, math_answer, True),
+    "openrubrics": DataSpec("OpenRubrics/OpenRubrics", None, {"instruction": "question", "rubric": "rubric", "source": "source"}),
+    "rar-medicine": DataSpec("ScaleAI/RaR-Medicine", None, _RAR_MAP),
+    "rar-science": DataSpec("ScaleAI/RaR-Science", None, _RAR_MAP),
 }
+_FILE_KINDS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+_DEFAULT_FILE_MAP = {"question": "question", "answer": "answer"}
 
-def _gsm8k_answer(a: str) -> str: return a.split("####")[-1].strip().replace(",", "")
+def _is_file(name: str) -> bool: return Path(name).suffix.lower() in _FILE_KINDS
 
-def _normalise(row: dict, column_map: dict, source: str) -> dict:
-    rec = dict(question="", answer="", rubric="", source=source)
-    for src, dst in column_map.items(): rec[dst] = row[src] if not isinstance(row[src], (list, dict)) else json.dumps(row[src])
-    if source == "gsm8k": rec["answer"] = _gsm8k_answer(rec["answer"])
-    rec["answer"] = str(rec["answer"]) if rec["answer"] is not None else ""
-    return rec
+def effective_column_map(config: ColabTrainingConfig) -> dict:
+    "The column map used for `config.dataset`: the config's, else the data set's own"
+    if config.dataset == "tiny-arithmetic": return {"question": "question", "answer": "answer"}
+    if _is_file(config.dataset): return config.column_map or _DEFAULT_FILE_MAP
+    if config.dataset not in DATASETS:
+        raise ValueError(f"dataset={config.dataset!r} is not known; use one of {['tiny-arithmetic', *DATASETS]} "
+                         "or a path to a .jsonl/.csv/.parquet file")
+    return config.column_map or DATASETS[config.dataset].column_map
+
+def has_rubrics(config: ColabTrainingConfig) -> bool:
+    "True when `config`'s records carry rubrics (a rubric reward applies)"
+    return "rubric" in effective_column_map(config).values()
+
+def has_answers(config: ColabTrainingConfig) -> bool:
+    "True when `config`'s records carry reference answers that can be checked exactly (`answer_correct` applies)"
+    if has_rubrics(config): return False
+    spec = DATASETS.get(config.dataset)
+    return spec.verifiable if spec else "answer" in effective_column_map(config).values()
+
+# %% ../nbs/02_data.ipynb #4b84f9e8
+def _local_files(files, what: str) -> tuple[str, list[str]]:
+    files = [files] if isinstance(files, str) else list(files)
+    paths = [Path(f).expanduser() for f in files]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing: raise FileNotFoundError(f"{what} file(s) {missing} do not exist")
+    kinds = {_FILE_KINDS.get(p.suffix.lower()) for p in paths}
+    if None in kinds or len(kinds) != 1:
+        raise ValueError(f"{what} {files} must all be .jsonl/.json, all .csv or all .parquet files")
+    return kinds.pop(), [str(p) for p in paths]
 
 def _check_columns(columns, column_map, name):
-    missing = [c for c in column_map if c not in columns]
+    missing = [c for c, dst in column_map.items() if c not in columns and dst != "source"]
     if missing:
         raise ValueError(f"dataset {name!r} has no column(s) {missing}; its columns are {list(columns)}. "
                          f"Set column_map={{'<your column>': 'question', ...}} to map them.")
 
+def load_table(config: ColabTrainingConfig):
+    "The raw rows of `config.dataset` as a `datasets.Dataset`"
+    import datasets
+    name = config.dataset
+    if _is_file(name):
+        if config.dataset_files:
+            raise ValueError(f"dataset_files is for named data sets; dataset={name!r} is already a file")
+        kind, files = _local_files(name, "dataset")
+        return datasets.load_dataset(kind, data_files=files, split="train")
+    spec = DATASETS[name]
+    if config.dataset_files:
+        kind, files = _local_files(config.dataset_files, "dataset_files")
+        return datasets.load_dataset(kind, data_files=files, split="train")
+    try:
+        return datasets.load_dataset(spec.hub, spec.subset, split="train", token=config.hf_token.reveal() if config.hf_token else None)
+    except Exception as e:
+        raise RuntimeError(f"could not load {spec.hub!r} from the Hugging Face hub ({type(e).__name__}: {e}). "
+                           f"Offline? Download it and set dataset_files=[...] to the local files.") from e
+
+# %% ../nbs/02_data.ipynb #fab1ca90
+def normalise(row: dict, # one row of the table
+              column_map: dict, # its column -> question / answer / rubric / source
+              source: str, # the data set's name
+              answer_fn: Callable[[str], str] | None = None, # cleans the reference answer
+             ) -> dict:
+    "One row as a record: question, answer, rubric (encoded), source"
+    rec = dict(question="", answer="", rubric="", source=source)
+    for src, dst in column_map.items():
+        v = row.get(src)
+        if dst == "rubric": rec["rubric"] = encode_rubric(parse_rubric(v))
+        elif dst == "source": rec["source"] = f"{source}:{v}" if v not in (None, "") else source
+        elif v is not None: rec[dst] = json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+    rec["question"] = rec["question"].strip()
+    if answer_fn and rec["answer"]: rec["answer"] = answer_fn(rec["answer"])
+    return rec
+
+def _unusable(rec: dict, needs_answer: bool, needs_rubric: bool) -> str | None:
+    if not rec["question"]: return "empty question"
+    if needs_answer and not rec["answer"].strip(): return "no reference answer"
+    if needs_rubric:
+        problem = rubric_problem(parse_rubric(rec["rubric"]))
+        if problem: return "rubric with no criteria" if problem == "no criteria" else "rubric without positive weight"
+    return None
+
 def load_records(config: ColabTrainingConfig) -> list[dict]:
-    "Load `config.dataset` as a list of normalised records"
+    "Load `config.dataset` as a list of normalised, usable records"
     name = config.dataset
     if name == "tiny-arithmetic": return tiny_arithmetic()
-    import datasets
-    suffix = Path(name).suffix.lower()
-    if suffix in (".jsonl", ".json", ".csv", ".parquet"):
-        if not Path(name).exists(): raise FileNotFoundError(f"dataset file {name!r} does not exist")
-        kind = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}[suffix]
-        ds = datasets.load_dataset(kind, data_files=name, split="train")
-        cmap, source = config.column_map or {"question": "question", "answer": "answer"}, Path(name).stem
-    elif name in _HUB:
-        path, sub, cmap = _HUB[name]
-        ds = datasets.load_dataset(path, sub, split="train", token=config.hf_token.reveal() if config.hf_token else None)
-        cmap, source = config.column_map or cmap, name
-    else:
-        raise ValueError(f"dataset={name!r} is not known; use one of {['tiny-arithmetic', *_HUB]} "
-                         "or a path to a .jsonl/.csv/.parquet file")
-    _check_columns(ds.column_names, cmap, name)
-    return [_normalise(r, cmap, source) for r in ds]
+    cmap = effective_column_map(config)
+    table = load_table(config)
+    _check_columns(table.column_names, cmap, name)
+    spec = DATASETS.get(name)
+    source = Path(name).stem if _is_file(name) else name
+    needs_answer, needs_rubric = has_answers(config), has_rubrics(config)
+    recs, dropped = [], Counter()
+    for i, row in enumerate(table):
+        try: rec = normalise(row, cmap, source, spec.answer if spec else None)
+        except Exception as e: raise ValueError(f"dataset {name!r}, row {i}: {e}") from e
+        why = _unusable(rec, needs_answer, needs_rubric)
+        if why: dropped[why] += 1
+        else: recs.append(rec)
+    reasons = ", ".join(f"{n} {why}" for why, n in dropped.items())
+    if not recs:
+        raise ValueError(f"dataset {name!r} has no usable rows: all {len(table)} were dropped ({reasons})")
+    if dropped: print(f"{name}: kept {len(recs)} of {len(table)} rows; dropped {reasons}")
+    return recs
 
-# %% ../nbs/02_data.ipynb #33100e3c
+# %% ../nbs/02_data.ipynb #d933be7f
 def prepare_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, grain.MapDataset]:
     "Train and eval `grain.MapDataset`s of records with a formatted `prompts` field"
     recs = load_records(config)
@@ -85,7 +266,8 @@ def prepare_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, gra
     n = len(ds)
     if n < 2: raise ValueError(f"dataset {config.dataset!r} has {n} usable example(s); at least 2 are needed")
     n_train = min(max(1, round(n * config.train_fraction)), n - 1)
-    def add_prompt(r): return {**r, "prompts": format_prompt(r["question"], config)}
+    show = config.show_rubric
+    def add_prompt(r): return {**r, "prompts": format_prompt(r["question"], config, r["rubric"] if show else None)}
     return ds[:n_train].map(add_prompt), ds[n_train:].map(add_prompt)
 
 def batches(ds: grain.MapDataset, batch_size: int, num_batches: int, start: int = 0) -> grain.MapDataset:

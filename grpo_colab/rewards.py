@@ -1,4 +1,4 @@
-"""Reward functions with Tunix's signature, each named, weighted and checked, so a broken reward fails loudly instead of training on noise.
+"""Reward functions with Tunix's signature, each named, weighted and checked, scoring only what the model wrote itself, so a broken reward fails loudly and a copied prompt earns nothing.
 
 Docs: https://grpo-colab.github.io/grpo_colab/rewards.html.md"""
 
@@ -6,13 +6,18 @@ Docs: https://grpo-colab.github.io/grpo_colab/rewards.html.md"""
 
 # %% ../nbs/03_rewards.ipynb #eb267acd
 from __future__ import annotations
-import json, math, re
+import logging, math, re
+from dataclasses import dataclass
 from typing import Callable
+import numpy as np
 from .config import ColabTrainingConfig
+from .data import Criterion, parse_rubric, render_rubric, rubric_problem, extract_boxed, has_answers, has_rubrics
 
 # %% auto #0
-__all__ = ['format_regex', 'extract_answer', 'to_number', 'answer_score', 'rubric_criteria', 'rubric_overlap_score',
-           'RewardError', 'checked_reward', 'create_reward_functions']
+__all__ = ['COPY_RUN', 'COPY_THRESHOLD', 'log', 'format_regex', 'extract_answer', 'normalize_answer', 'to_number', 'answer_score',
+           'copied_mask', 'guard_text', 'novel_text', 'copy_flags', 'rubric_score', 'rubric_floor', 'JudgeItem',
+           'RewardError', 'rubric_reward', 'checked_reward', 'reward_names', 'create_reward_functions',
+           'reward_metrics']
 
 # %% ../nbs/03_rewards.ipynb #5021ffdd
 def _tags(config): return config.reasoning_start, config.reasoning_end, config.answer_start, config.answer_end
@@ -28,58 +33,186 @@ def extract_answer(completion: str, config: ColabTrainingConfig) -> str | None:
     found = re.findall(rf"{as_}(.*?){ae}", completion, re.S)
     return found[-1].strip() if found else None
 
-# %% ../nbs/03_rewards.ipynb #58c2f436
+# %% ../nbs/03_rewards.ipynb #1f607241
+def _frac(m):
+    a, b = (s if re.fullmatch(r"[\w.]+", s) else f"({s})" for s in (m.group(1).strip(), m.group(2).strip()))
+    return f"{a}/{b}"
+
+def normalize_answer(text: str) -> str:
+    "A canonical, comparable form of an answer"
+    t = str(text).strip()
+    t = extract_boxed(t) if extract_boxed(t) is not None else t
+    t = t.replace("\u2212", "-").replace("\u2013", "-")
+    t = re.sub(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", t)
+    for _ in range(3): t = re.sub(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", _frac, t)
+    t = re.sub(r"\^\s*\{?\\circ\}?|\\left|\\right|\\[,;:! ]", "", t)
+    t = t.replace("\\%", "%").replace("\\$", "").replace("$", "")
+    t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", t)
+    return re.sub(r"\s+", " ", t).strip().rstrip(".").strip().lower()
+
+# %% ../nbs/03_rewards.ipynb #f1c6fa9f
+_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?"
+_NUMBER = re.compile(rf"(?:[a-z ]*(?:=|:|\bis)\s*)?(?P<n>{_NUM})(?:\s*/\s*(?P<d>{_NUM}))?\s*%?(?:\s+[a-z][a-z .]*)?")
+
 def to_number(text: str) -> float | None:
-    "Parse `text` as a number after removing formatting, or None"
+    "The single number `text` states (fractions, percentages, units allowed), or None"
     if text is None: return None
-    t = re.sub(r"\\boxed\{(.*)\}", r"\1", text.strip())
-    t = t.replace(",", "").replace("$", "").replace("%", "").strip().rstrip(".")
-    try:
-        if re.fullmatch(r"-?\d+\s*/\s*\d+", t):
-            num, den = (float(x) for x in t.split("/"))
-            return num / den if den else None
-        return float(t)
-    except ValueError: return None
+    m = _NUMBER.fullmatch(normalize_answer(text))
+    if not m: return None
+    num = float(m["n"])
+    if m["d"] is None: return num
+    den = float(m["d"])
+    return num / den if den else None
 
 def answer_score(predicted: str | None, reference: str) -> float:
     "1.0 for a correct answer, 0.5 within 1% for numbers, else 0.0"
     if predicted is None or not str(reference).strip(): return 0.0
     p, r = to_number(predicted), to_number(reference)
     if p is not None and r is not None:
-        if p == r: return 1.0
+        if math.isclose(p, r, rel_tol=1e-9, abs_tol=1e-12): return 1.0
         return 0.5 if abs(p - r) <= 0.01 * max(abs(r), 1e-9) else 0.0
-    return float(predicted.strip().lower() == str(reference).strip().lower())
+    return float(normalize_answer(predicted).replace(" ", "") == normalize_answer(reference).replace(" ", ""))
 
-# %% ../nbs/03_rewards.ipynb #8739c85b
-_WORD = re.compile(r"[a-z0-9]{4,}")
+# %% ../nbs/03_rewards.ipynb #4a07f9d7
+_WORDS = re.compile(r"[a-z0-9]+")
+COPY_RUN = 3 # shortest run of words that counts as copied
+COPY_THRESHOLD = 0.8 # share of copied words from which a completion is a copy
 
-def rubric_criteria(rubric: str) -> list[str]:
-    "Split rubric text (or a JSON list of criteria) into criteria"
-    if not rubric: return []
-    try:
-        items = json.loads(rubric)
-        if isinstance(items, list):
-            return [i.get("description") or i.get("title", "") if isinstance(i, dict) else str(i) for i in items]
-    except (ValueError, TypeError): pass
-    return [l.strip(" -*\t0123456789.") for l in rubric.splitlines() if l.strip(" -*\t0123456789.")]
+def _strip_tags(text, config): 
+    for t in _tags(config): text = text.replace(t, " ")
+    return text
 
-def rubric_overlap_score(answer: str | None, rubric: str) -> float:
-    "Mean share of each criterion's content words present in `answer` (an approximation)"
-    crit = [set(_WORD.findall(c.lower())) for c in rubric_criteria(rubric)]
-    crit = [c for c in crit if c]
-    if not answer or not crit: return 0.0
-    words = set(_WORD.findall(answer.lower()))
-    return sum(len(c & words) / len(c) for c in crit) / len(crit)
+def _ngrams(words, n): return {tuple(words[i:i+n]) for i in range(len(words) - n + 1)}
 
-# %% ../nbs/03_rewards.ipynb #473aa281
+def copied_mask(text: str, sources: list[str], n: int = COPY_RUN) -> tuple[list[str], list[bool]]:
+    "The words of `text`, and for each whether it lies in an `n`-word run found in `sources`"
+    words = _WORDS.findall(text.lower())
+    src = set().union(*(_ngrams(_WORDS.findall(s.lower()), n) for s in sources)) if sources else set()
+    mask = [False] * len(words)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i:i+n]) in src: mask[i:i+n] = [True] * n
+    return words, mask
+
+def guard_text(completion: str, config: ColabTrainingConfig) -> str:
+    "What the guard inspects: the answer block, or the whole completion without tags when there is none"
+    ans = extract_answer(completion, config)
+    return _strip_tags(ans if ans is not None else completion, config)
+
+def novel_text(text: str, sources: list[str], n: int = COPY_RUN) -> str:
+    "`text` with each copied run replaced by '...' (the rest verbatim), as the rubric judge sees it; '' if all is copied"
+    spans = [m.span() for m in _WORDS.finditer(text.lower())]
+    _, mask = copied_mask(text, sources, n)
+    if all(mask): return ""
+    out, pos, i = [], 0, 0
+    while i < len(spans):
+        if not mask[i]: i += 1; continue
+        j = i
+        while j + 1 < len(spans) and mask[j + 1]: j += 1
+        out += [text[pos:spans[i][0]], "..."]
+        pos, i = spans[j][1], j + 1
+    return ("".join(out) + text[pos:]).strip()
+
+def _sources(i, prompts, config, question=None, rubric=None) -> list[str]:
+    src = [str(prompts[i]), config.prompt_system]
+    if question is not None: src.append(str(question[i]))
+    if rubric is not None:
+        crit = parse_rubric(str(rubric[i]))
+        src += [c.text for c in crit] + [render_rubric(crit)]
+    return src
+
+def copy_flags(prompts, completions, config: ColabTrainingConfig, question=None, rubric=None,
+               threshold: float = COPY_THRESHOLD) -> list[bool]:
+    "For each completion, whether it copies the prompt, question or rubric (at least `threshold` of its scored words)"
+    flags = []
+    for i, c in enumerate(completions):
+        words, mask = copied_mask(guard_text(c, config), _sources(i, prompts, config, question, rubric))
+        flags.append(bool(words) and sum(mask) / len(words) >= threshold)
+    return flags
+
+# %% ../nbs/03_rewards.ipynb #a70e3205
+def rubric_score(criteria: list[Criterion], verdicts: list[float]) -> float:
+    "Explicit aggregation: Σ w·c over the sum of positive weights, clipped to [-1, 1]"
+    if len(verdicts) != len(criteria): raise ValueError(f"{len(verdicts)} verdicts for {len(criteria)} criteria")
+    pos = sum(c.weight for c in criteria if c.weight > 0)
+    if pos <= 0: raise ValueError(rubric_problem(criteria))
+    return float(np.clip(sum(c.weight * float(v) for c, v in zip(criteria, verdicts)) / pos, -1.0, 1.0))
+
+def rubric_floor(criteria: list[Criterion], aggregation: str = "explicit") -> float:
+    "The lowest score `criteria` allow under `aggregation`"
+    if aggregation == "implicit": return 0.0
+    return rubric_score(criteria, [float(c.weight < 0) for c in criteria])
+
+# %% ../nbs/03_rewards.ipynb #b11dc1b2
+@dataclass(frozen=True)
+class JudgeItem:
+    "What a judge sees: the question, the response (only the words the policy wrote) and the criteria"
+    question: str
+    response: str
+    criteria: tuple[Criterion, ...]
+
 class RewardError(RuntimeError):
     "A reward function failed or returned scores GRPO cannot use"
 
+# %% ../nbs/03_rewards.ipynb #a5dcd3d2
+log = logging.getLogger("grpo_colab.rewards")
+
+def _group_fallback(scores, failed, judged, prompts, floors):
+    ok = [i for i in judged if i not in failed]
+    for i in failed:
+        vals = [scores[j] for j in ok if str(prompts[j]) == str(prompts[i])]
+        scores[i] = float(np.mean(vals)) if vals else floors[i]
+
+def rubric_reward(judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
+                  config: ColabTrainingConfig, # tags, system prompt and `rubric_aggregation`
+                  name: str | None = None, # reward name; default `rubric_<judge.name>`
+                  max_failure_rate: float = 0.5, # above this share of failed verdicts in a batch, raise
+                 ) -> Callable:
+    "A Tunix reward scoring answer blocks against each record's rubric with `judge`"
+    aggregation = config.rubric_aggregation
+    stats = {}
+    def fn(prompts, completions, rubric=None, question=None, **kw):
+        if rubric is None: raise ValueError("the batch has no `rubric` field: the data set carries no rubrics")
+        crits = [tuple(parse_rubric(str(r))) for r in rubric]
+        for i, c in enumerate(crits):
+            if rubric_problem(list(c)): raise ValueError(f"row {i} has a rubric with {rubric_problem(list(c))}")
+        floors = [rubric_floor(list(c), aggregation) for c in crits]
+        flags = copy_flags(prompts, completions, config, question, rubric)
+        scores, todo = list(floors), {}
+        for i, comp in enumerate(completions):
+            ans = extract_answer(comp, config)
+            if flags[i] or ans is None: continue
+            resp = novel_text(ans, _sources(i, prompts, config, question, rubric))
+            if resp: todo.setdefault(JudgeItem(str(question[i] if question is not None else prompts[i]), resp, crits[i]), []).append(i)
+        items = list(todo)
+        verdicts = (judge.criteria_scores(items) if aggregation == "explicit" else judge.holistic_scores(items)) if items else []
+        if len(verdicts) != len(items): raise ValueError(f"judge {judge!r} returned {len(verdicts)} verdicts for {len(items)} items")
+        failed = set()
+        for item, v in zip(items, verdicts):
+            for i in todo[item]:
+                if v is None: failed.add(i)
+                else: scores[i] = rubric_score(list(item.criteria), v) if aggregation == "explicit" else float(np.clip(v, 0, 1))
+        judged = [i for rows in todo.values() for i in rows]
+        if failed:
+            if len(failed) > max_failure_rate * len(judged):
+                raise RewardError(f"judge {judge!r} failed on {len(failed)} of {len(judged)} completions "
+                                  f"(rows {sorted(failed)[:8]}): {getattr(judge, 'last_error', '')}")
+            _group_fallback(scores, failed, judged, prompts, floors)
+            log.warning("judge %r failed on rows %s (%s); they get their group's mean score",
+                        judge, sorted(failed), getattr(judge, "last_error", ""))
+        stats.clear()
+        stats.update({"judge/failures": len(failed), "judge/judged": len(judged), "guard/copies": sum(flags)})
+        return scores
+    fn.__name__ = fn.__qualname__ = name or f"rubric_{judge.name}"
+    fn.stats = stats
+    return fn
+
+# %% ../nbs/03_rewards.ipynb #157d43e9
 def checked_reward(fn: Callable, weight: float = 1.0, name: str | None = None) -> Callable:
     "Wrap `fn` so its scores are weighted and validated, under the same name"
     name = name or fn.__name__
     def reward(prompts, completions, **kwargs):
         try: scores = fn(prompts, completions, **kwargs)
+        except RewardError as e: raise RewardError(f"reward {name!r}: {e}") from e
         except Exception as e:
             raise RewardError(f"reward {name!r} raised {type(e).__name__}: {e}") from e
         scores = list(scores) if scores is not None else []
@@ -91,27 +224,60 @@ def checked_reward(fn: Callable, weight: float = 1.0, name: str | None = None) -
                               f"{[scores[i] for i in bad[:5]]}")
         return [weight * float(s) for s in scores]
     reward.__name__ = reward.__qualname__ = name
+    reward.stats = getattr(fn, "stats", {})
     return reward
 
-# %% ../nbs/03_rewards.ipynb #ecd43b31
-def create_reward_functions(config: ColabTrainingConfig) -> list[Callable]:
-    "The named, weighted, checked reward functions for `config`'s data"
+# %% ../nbs/03_rewards.ipynb #83796b4a
+def reward_names(config: ColabTrainingConfig) -> list[str]:
+    "Names of the rewards `config`'s data gets; checks that `reward_weights` only names those"
+    names = ["format_exact", "format_partial"]
+    if has_answers(config): names.append("answer_correct")
+    if has_rubrics(config): names.append(f"rubric_{config.rubric_judge}")
+    unknown = set(config.reward_weights or {}) - set(names)
+    if unknown:
+        raise ValueError(f"reward_weights names unknown reward(s) {sorted(unknown)}; this data set uses {names}")
+    return names
+
+def _guarded(fn, config, floor=0.0):
+    "`fn` with copies scored `floor`, and the number of copies in `stats`"
+    stats = {}
+    def g(prompts, completions, question=None, rubric=None, **kw):
+        flags = copy_flags(prompts, completions, config, question, rubric)
+        stats["guard/copies"] = sum(flags)
+        scores = fn(prompts, completions, question=question, rubric=rubric, **kw)
+        return [floor if f else s for f, s in zip(flags, scores)]
+    g.__name__, g.stats = fn.__name__, stats
+    return g
+
+def create_reward_functions(config: ColabTrainingConfig, # the run's config
+                            judge=None, # rubric judge; None: `grpo_colab.judge.make_judge(config)`
+                           ) -> list[Callable]:
+    "The named, weighted, checked, copy-guarded reward functions for `config`'s data"
+    names = reward_names(config)
     rx = format_regex(config)
     def format_exact(prompts, completions, **kw):
         return [1.0 if rx.fullmatch(c) else 0.0 for c in completions]
     def format_partial(prompts, completions, **kw):
         return [0.25 * sum(c.count(t) == 1 for t in _tags(config)) for c in completions]
     def answer_correct(prompts, completions, answer=None, **kw):
-        if answer is None: return [0.0] * len(completions)
-        return [2.0 * answer_score(extract_answer(c, config), a) for c, a in zip(completions, answer)]
-    def rubric_overlap(prompts, completions, rubric=None, **kw):
-        if rubric is None: return [0.0] * len(completions)
-        return [rubric_overlap_score(extract_answer(c, config), r) for c, r in zip(completions, rubric)]
-    fns = [format_exact, format_partial]
-    fns += [rubric_overlap] if config.dataset == "openrubrics" else [answer_correct]
+        if answer is None: raise ValueError("the batch has no `answer` field")
+        return [2.0 * answer_score(extract_answer(c, config), str(a)) for c, a in zip(completions, answer)]
+    fns = [_guarded(format_exact, config), _guarded(format_partial, config)]
+    if "answer_correct" in names: fns.append(_guarded(answer_correct, config))
+    if has_rubrics(config):
+        if judge is None:
+            from grpo_colab.judge import make_judge
+            judge = make_judge(config)
+        fns.append(rubric_reward(judge, config, name=names[-1]))
     weights = config.reward_weights or {}
-    unknown = set(weights) - {f.__name__ for f in fns}
-    if unknown:
-        raise ValueError(f"reward_weights names unknown reward(s) {sorted(unknown)}; "
-                         f"this data set uses {[f.__name__ for f in fns]}")
     return [checked_reward(f, weights.get(f.__name__, 1.0)) for f in fns]
+
+# %% ../nbs/03_rewards.ipynb #5ce23aa4
+def reward_metrics(reward_fns: list[Callable]) -> Callable:
+    "A Tunix metric function reporting the copy-guard and judge counters of the latest reward call"
+    def reward_counters(prompts, completions, rewards, advantages, **kw):
+        out = {}
+        for f in reward_fns:
+            for k, v in getattr(f, "stats", {}).items(): out[k] = max(out.get(k, 0), v)
+        return {k: (float(v), np.sum) for k, v in out.items()}
+    return reward_counters
