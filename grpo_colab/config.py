@@ -69,7 +69,8 @@ class ColabTrainingConfig:
     "Everything a GRPO run needs, validated at construction"
     # --- model
     model: str = "gemma3-1b-it" # a name from `grpo_colab.registry.MODELS`
-    model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`; None: the registry's repo
+    model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`, Orbax folder or gs:// path; None: the registry's repo
+    tokenizer_source: str | None = None # where the tokenizer is (HF repo id or folder); None: next to the weights
     dtype: str = "auto" # parameter dtype: auto (bfloat16 on accelerators, float32 on CPU), float32, bfloat16
     lora_rank: int = 64
     lora_alpha: float = 64.0

@@ -16,8 +16,9 @@ from .config import ColabTrainingConfig
 # %% auto #0
 __all__ = ['auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed', 'tiny_model_dir', 'resolve_model_dir',
            'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config', 'qwen3_config', 'llama3_config',
-           'param_dtype', 'load_tokenizer', 'load_model', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state',
-           'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state']
+           'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'load_model', 'orbax_model_config',
+           'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora',
+           'lora_state', 'set_lora_state']
 
 # %% ../nbs/04_models.ipynb #ae21fd40
 def auto_mesh_shape(n_devices: int) -> tuple[int, int]:
@@ -192,18 +193,46 @@ _LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors"),
             "qwen3": (qwen3_config, "tunix.models.qwen3.params"),
             "llama3": (llama3_config, "tunix.models.llama3.params")}
 
-def load_tokenizer(model_dir: Path):
-    "The Hugging Face tokenizer stored in `model_dir`"
+def load_tokenizer(model_dir: Path, config: ColabTrainingConfig | None = None):
+    "The Hugging Face tokenizer for the model: from `config.tokenizer_source`, else from `model_dir`"
     from transformers import AutoTokenizer
-    return AutoTokenizer.from_pretrained(str(model_dir))
+    src = (config.tokenizer_source if config else None) or str(model_dir)
+    try: return AutoTokenizer.from_pretrained(src, token=config.hf_token.reveal() if config and config.hf_token else None)
+    except Exception as e:
+        raise RuntimeError(f"no Hugging Face tokenizer could be loaded from {src!r} ({type(e).__name__}: {e}). Orbax and Kaggle "
+                           "Flax checkpoints ship a sentencepiece model instead: set tokenizer_source to the model's "
+                           "Hugging Face repo (e.g. google/gemma-3-1b-it) or a folder with tokenizer.json") from e
+
+def is_orbax_checkpoint(path) -> bool:
+    "True for a gs:// path or a folder holding an Orbax checkpoint"
+    return str(path).startswith("gs://") or (Path(path) / "_CHECKPOINT_METADATA").exists() or (Path(path) / "_METADATA").exists()
 
 def load_model(config: ColabTrainingConfig, model_dir: Path, mesh=None):
-    "The base model in `model_dir` as a Tunix model, and its Tunix config"
+    "The base model in `model_dir` (Hugging Face folder or Orbax checkpoint) as a Tunix model, and its Tunix config"
     import importlib
+    if is_orbax_checkpoint(model_dir) and not (Path(model_dir) / "config.json").exists():
+        return load_orbax_gemma3(model_dir, orbax_model_config(config), mesh, param_dtype(config))
     to_cfg, mod = _LOADERS[config.model_spec.family]
     mcfg = to_cfg(read_hf_config(model_dir), param_dtype(config))
     model = importlib.import_module(mod).create_model_from_safe_tensors(str(model_dir), mcfg, mesh=mesh, dtype=param_dtype(config))
     return model, mcfg
+
+# %% ../nbs/04_models.ipynb #76dce796
+def orbax_model_config(config: ColabTrainingConfig):
+    "The Tunix config of `config.model` for a checkpoint without config.json"
+    spec = config.model_spec
+    if spec.family != "gemma3" or spec.tunix_config is None:
+        raise ValueError(f"model={config.model!r}: Orbax checkpoints are supported for Gemma 3 registry models "
+                         f"(not family {spec.family!r}); use a Hugging Face folder with config.json instead")
+    from tunix.models.gemma3 import model as g3
+    import dataclasses
+    return dataclasses.replace(getattr(g3.ModelConfig, spec.tunix_config)(), param_dtype=param_dtype(config))
+
+def load_orbax_gemma3(path, model_config, mesh=None, dtype=jnp.float32):
+    "A Tunix Gemma 3 from an upstream-layout Orbax checkpoint, and its config"
+    from tunix.models.gemma3 import params as g3p
+    return g3p.create_model_from_checkpoint(str(Path(path).resolve()) if not str(path).startswith("gs://") else str(path),
+                                            model_config, mesh=mesh, dtype=dtype), model_config
 
 def vocab_size(model_config) -> int:
     "Rows of the embedding, whatever the family calls it"
@@ -215,7 +244,7 @@ def check_vocab(tokenizer, model_config):
         raise ValueError(f"the tokenizer has {len(tokenizer)} tokens but the model embeds only {vocab_size(model_config)}; "
                          "tokenizer and weights come from different models")
 
-# %% ../nbs/04_models.ipynb #b352289d
+# %% ../nbs/04_models.ipynb #bab9fae0
 def gemma3_to_hf_state(model) -> dict[str, np.ndarray]:
     "Hugging Face `Gemma3ForCausalLM` tensors from a Tunix Gemma 3 model (no LoRA)"
     st = nnx.to_pure_dict(nnx.state(model, nnx.Param))
@@ -249,7 +278,7 @@ def save_hf_checkpoint(model, hf_config: dict, tokenizer, out_dir: Path) -> Path
     tokenizer.save_pretrained(str(out_dir))
     return out_dir
 
-# %% ../nbs/04_models.ipynb #63ecb674
+# %% ../nbs/04_models.ipynb #dbb72b08
 def apply_lora(base_model, config: ColabTrainingConfig, mesh=None):
     "A LoRA-adapted copy of `base_model` with adapters on `config.lora_targets`"
     import qwix

@@ -22,6 +22,7 @@ class ModelSpec:
     lora_targets: tuple[str, ...]  # regexes of Tunix module paths that get LoRA adapters
     end_of_turn: tuple[str, ...] = ()  # tokens, besides EOS, that end a completion
     fits: str = ""  # which free accelerator it fits, for humans
+    tunix_config: str | None = None  # Tunix `ModelConfig` preset, for checkpoints without a config.json (Orbax)
 
 # %% ../nbs/00_registry.ipynb #338a0c0b
 CHAT_TEMPLATES = {
@@ -38,26 +39,26 @@ _GEMMA_LORA = (r".*q_einsum", r".*kv_einsum", r".*qkv_einsum", r".*attn_vec_eins
 _PROJ_LORA = (r".*q_proj", r".*k_proj", r".*v_proj", r".*o_proj",
               r".*gate_proj", r".*up_proj", r".*down_proj")
 
-def _gemma3(name, hf_id, fits): return ModelSpec(name, "gemma3", hf_id, "gemma", _GEMMA_LORA, ("<end_of_turn>",), fits)
-def _qwen(name, family, hf_id, fits): return ModelSpec(name, family, hf_id, "chatml", _PROJ_LORA, ("<|im_end|>",), fits)
-def _llama(name, hf_id, fits): return ModelSpec(name, "llama3", hf_id, "llama3", _PROJ_LORA, ("<|eot_id|>",), fits)
+def _gemma3(name, hf_id, fits, tc): return ModelSpec(name, "gemma3", hf_id, "gemma", _GEMMA_LORA, ("<end_of_turn>",), fits, tc)
+def _qwen(name, family, hf_id, fits, tc): return ModelSpec(name, family, hf_id, "chatml", _PROJ_LORA, ("<|im_end|>",), fits, tc)
+def _llama(name, hf_id, fits, tc): return ModelSpec(name, "llama3", hf_id, "llama3", _PROJ_LORA, ("<|eot_id|>",), fits, tc)
 
 MODELS = {s.name: s for s in [
     ModelSpec("tiny-gemma3", "gemma3", None, "gemma", _GEMMA_LORA, ("<end_of_turn>",),
               "any CPU: ships with the package, trains in about a minute"),
-    _gemma3("gemma3-270m", "google/gemma-3-270m", "T4 / TPU v5e, full or LoRA"),
-    _gemma3("gemma3-270m-it", "google/gemma-3-270m-it", "T4 / TPU v5e, full or LoRA"),
-    _gemma3("gemma3-1b", "google/gemma-3-1b-pt", "T4 (16 GB) with LoRA; TPU v5e-1"),
-    _gemma3("gemma3-1b-it", "google/gemma-3-1b-it", "T4 (16 GB) with LoRA; TPU v5e-1"),
+    _gemma3("gemma3-270m", "google/gemma-3-270m", "T4 / TPU v5e, full or LoRA", "gemma3_270m"),
+    _gemma3("gemma3-270m-it", "google/gemma-3-270m-it", "T4 / TPU v5e, full or LoRA", "gemma3_270m_it"),
+    _gemma3("gemma3-1b", "google/gemma-3-1b-pt", "T4 (16 GB) with LoRA; TPU v5e-1", "gemma3_1b_pt"),
+    _gemma3("gemma3-1b-it", "google/gemma-3-1b-it", "T4 (16 GB) with LoRA; TPU v5e-1", "gemma3_1b_it"),
     ModelSpec("gemma2-2b-it", "gemma2", "google/gemma-2-2b-it", "gemma", _GEMMA_LORA, ("<end_of_turn>",),
-              "T4 with LoRA and short generations; TPU v5e-8 comfortably"),
-    _qwen("qwen2.5-0.5b-instruct", "qwen2", "Qwen/Qwen2.5-0.5B-Instruct", "T4 / TPU v5e with LoRA"),
-    _qwen("qwen2.5-1.5b-instruct", "qwen2", "Qwen/Qwen2.5-1.5B-Instruct", "T4 with LoRA"),
-    _qwen("qwen2.5-3b-instruct", "qwen2", "Qwen/Qwen2.5-3B-Instruct", "L4/A100 or TPU v5e-8 with LoRA"),
-    _qwen("qwen3-0.6b", "qwen3", "Qwen/Qwen3-0.6B", "T4 / TPU v5e with LoRA"),
-    _qwen("qwen3-1.7b", "qwen3", "Qwen/Qwen3-1.7B", "T4 with LoRA"),
-    _llama("llama3.2-1b-instruct", "meta-llama/Llama-3.2-1B-Instruct", "T4 with LoRA"),
-    _llama("llama3.2-3b-instruct", "meta-llama/Llama-3.2-3B-Instruct", "L4/A100 or TPU v5e-8 with LoRA"),
+              "T4 with LoRA and short generations; TPU v5e-8 comfortably", "gemma2_2b_it"),
+    _qwen("qwen2.5-0.5b-instruct", "qwen2", "Qwen/Qwen2.5-0.5B-Instruct", "T4 / TPU v5e with LoRA", "qwen2p5_0p5b_instruct"),
+    _qwen("qwen2.5-1.5b-instruct", "qwen2", "Qwen/Qwen2.5-1.5B-Instruct", "T4 with LoRA", "qwen2p5_1p5b_instruct"),
+    _qwen("qwen2.5-3b-instruct", "qwen2", "Qwen/Qwen2.5-3B-Instruct", "L4/A100 or TPU v5e-8 with LoRA", "qwen2p5_3b_instruct"),
+    _qwen("qwen3-0.6b", "qwen3", "Qwen/Qwen3-0.6B", "T4 / TPU v5e with LoRA", "qwen3_0p6b"),
+    _qwen("qwen3-1.7b", "qwen3", "Qwen/Qwen3-1.7B", "T4 with LoRA", "qwen3_1p7b"),
+    _llama("llama3.2-1b-instruct", "meta-llama/Llama-3.2-1B-Instruct", "T4 with LoRA", "llama3p2_1b_instruct"),
+    _llama("llama3.2-3b-instruct", "meta-llama/Llama-3.2-3B-Instruct", "L4/A100 or TPU v5e-8 with LoRA", "llama3p2_3b_instruct"),
 ]}
 
 # %% ../nbs/00_registry.ipynb #6e31920e

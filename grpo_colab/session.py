@@ -127,7 +127,7 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     maybe_initialize_distributed()
     mesh = make_mesh(config)
     model_dir = resolve_model_dir(config)
-    tokenizer = load_tokenizer(model_dir)
+    tokenizer = load_tokenizer(model_dir, config)
     check_prompt_lengths(tokenizer, train_ds, eval_ds, config=config)
     base, model_config = load_model(config, model_dir, mesh)
     check_vocab(tokenizer, model_config)
