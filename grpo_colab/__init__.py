@@ -7,7 +7,8 @@ from .rewards import create_reward_functions
 from .session import ColabSession, prepare_colab_session
 from .train import TrainerState, train_grpo
 from .export import export_checkpoint, quick_test, run_full_pipeline, load_trained
+from .evaluate import EvalResult, evaluate, evaluation_table
 
 __all__ = ["ColabTrainingConfig", "Secret", "ColabSession", "TrainerState", "prepare_colab_session", "train_grpo",
            "export_checkpoint", "quick_test", "run_full_pipeline", "load_trained", "format_prompt",
-           "prepare_datasets", "create_reward_functions"]
+           "prepare_datasets", "create_reward_functions", "evaluate", "evaluation_table", "EvalResult"]
