@@ -145,26 +145,25 @@ def gemma2_config(hf: dict, dtype):
                          attention_types=[g.AttentionType.LOCAL_SLIDING, g.AttentionType.GLOBAL] * (n // 2) + [g.AttentionType.LOCAL_SLIDING] * (n % 2),
                          attn_logits_soft_cap=hf.get("attn_logit_softcapping"), sliding_window_size=hf.get("sliding_window"))
 
-def qwen2_config(hf: dict, dtype):
-    "Tunix's Qwen2 `ModelConfig` for a Hugging Face `Qwen2Config` dict"
-    from tunix.models.qwen2 import model as q
-    _expect_type(hf, "qwen2", "qwen2")
+def _qwen_config(family: str, hf: dict, dtype):
+    import importlib
+    q = importlib.import_module(f"tunix.models.{family}.model")
     return q.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
                          hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
                          num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 1_000_000),
                          norm_eps=hf.get("rms_norm_eps", 1e-6), use_tied_embedding=hf.get("tie_word_embeddings", False),
                          dtype=dtype, param_dtype=dtype)
 
+def qwen2_config(hf: dict, dtype):
+    "Tunix's Qwen2 `ModelConfig` for a Hugging Face `Qwen2Config` dict"
+    _expect_type(hf, "qwen2", "qwen2")
+    return _qwen_config("qwen2", hf, dtype)
+
 def qwen3_config(hf: dict, dtype):
     "Tunix's Qwen3 `ModelConfig` for a Hugging Face `Qwen3Config` dict"
-    from tunix.models.qwen3 import model as q
     _expect_type(hf, "qwen3", "qwen3")
     _warn_fixed_theta(hf, "Qwen3")
-    return q.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
-                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
-                         num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 1_000_000),
-                         norm_eps=hf.get("rms_norm_eps", 1e-6), use_tied_embedding=hf.get("tie_word_embeddings", False),
-                         dtype=dtype, param_dtype=dtype)
+    return _qwen_config("qwen3", hf, dtype)
 
 def llama3_config(hf: dict, dtype):
     "Tunix's Llama3 `ModelConfig` for a Hugging Face `LlamaConfig` dict"
