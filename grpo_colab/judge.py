@@ -50,7 +50,10 @@ def _yes_no_logits(graphdef, fast, state, tokens, positions, mask, last, ids):
         logits = model(tokens, positions, None, mask)[0][rows, last]
     return logits[:, ids].astype(jnp.float32)
 
-def _round_up(n, m): return -(-n // m) * m
+def _bucket(n: int) -> int:
+    "`n` rounded up to one of 8 steps per power of two (at most 12.5% padding, few distinct shapes)"
+    step = max(16, 1 << max(0, n.bit_length() - 4))
+    return -(-n // step) * step
 
 def _first_token(tokenizer, word: str) -> int:
     ids = tokenizer.encode(word, add_special_tokens=False)
@@ -88,7 +91,7 @@ class ReferenceJudge:
         out = []
         for s in range(0, len(texts), step):
             ids = [self.tokenizer.encode(t) for t in texts[s:s+step]]
-            n, L = len(ids), _round_up(max(map(len, ids)), 64)
+            n, L = len(ids), _bucket(max(map(len, ids)))
             B = max(8, 1 << (n - 1).bit_length())
             toks = np.full((B, L), self.tokenizer.pad_token_id or 0, np.int32)
             mask = np.zeros((B, L), bool)
@@ -108,11 +111,13 @@ class ReferenceJudge:
         c = self.config
         return JudgeItem(self._clip(item.question, c.max_prompt_length), self._clip(item.response, c.total_generation_steps), item.criteria)
 
+    def criterion_prompts(self, items: list[JudgeItem]) -> list[str]:
+        "The judging prompt of every (item, criterion) pair, question and response clipped to the config's lengths"
+        return [criterion_prompt(i, c, self.config) for i in map(self._item, items) for c in i.criteria]
+
     def criteria_scores(self, items: list[JudgeItem]) -> list[list[float]]:
         "One verdict per criterion of each item, from one batched forward pass"
-        items = [self._item(i) for i in items]
-        texts = [criterion_prompt(i, c, self.config) for i in items for c in i.criteria]
-        p, out, k = self.yes_probabilities(texts), [], 0
+        p, out, k = self.yes_probabilities(self.criterion_prompts(items)), [], 0
         for i in items:
             out.append([float(x) for x in p[k:k + len(i.criteria)]]); k += len(i.criteria)
         return out
@@ -121,7 +126,7 @@ class ReferenceJudge:
         "One holistic verdict per item, given all its criteria"
         return [float(x) for x in self.yes_probabilities([holistic_prompt(self._item(i), self.config) for i in items])]
 
-# %% ../nbs/11_judge.ipynb #cec31950
+# %% ../nbs/11_judge.ipynb #5630dcca
 class JudgeError(RuntimeError):
     "The judge cannot work at all (wrong endpoint, model or key)"
 
@@ -167,7 +172,7 @@ def parse_score(content: str) -> float:
     if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 10: raise ValueError(f"score {s!r} is not in 1-10")
     return (float(s) - 1) / 9
 
-# %% ../nbs/11_judge.ipynb #63381bbc
+# %% ../nbs/11_judge.ipynb #378bd3d9
 class EndpointJudge:
     "Judges with any OpenAI-compatible chat-completions endpoint, concurrently, with retries and timeouts"
     name = "endpoint"
@@ -241,7 +246,7 @@ class EndpointJudge:
         "One 1-10 score per item mapped to [0, 1]; None where the endpoint failed"
         return self._map([(IMPLICIT_SYSTEM, _user_message(i), parse_score) for i in items])
 
-# %% ../nbs/11_judge.ipynb #57f5733c
+# %% ../nbs/11_judge.ipynb #00219847
 _CONTENT = re.compile(r"[a-z0-9]{4,}")
 
 def overlap_verdict(criterion: str, response: str) -> float:
@@ -257,7 +262,7 @@ class OverlapJudge:
     def holistic_scores(self, items):
         return [float(np.clip(rubric_score(list(i.criteria), v), 0, 1)) for i, v in zip(items, self.criteria_scores(items))]
 
-# %% ../nbs/11_judge.ipynb #91b89901
+# %% ../nbs/11_judge.ipynb #98c220c8
 def make_judge(config: ColabTrainingConfig, # `rubric_judge` and its settings
                model=None, # the frozen reference model (for `rubric_judge="reference"`)
                tokenizer=None, # its tokenizer

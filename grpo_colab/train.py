@@ -15,6 +15,7 @@ import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
 from .session import ColabSession, eos_token_ids
+from .rewards import reward_metrics
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'ShareFrozenBase',
@@ -191,7 +192,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     cluster.with_external_metrics_logger(recorder)
     sharing = ShareFrozenBase(session.base_model)
     cluster.actor_trainer.with_training_hooks(sharing)
-    learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns,
+    learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns)],
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                  beta=config.beta, epsilon=config.epsilon))
     if start < config.num_batches:
