@@ -15,7 +15,7 @@ from flax import nnx
 from .config import ColabTrainingConfig, Secret
 from .registry import CHAT_TEMPLATES
 from .data import Criterion, render_rubric, has_rubrics
-from .rewards import JudgeItem, RewardError, rubric_score, rubric_floor
+from .rewards import JudgeItem, rubric_score
 
 # %% auto #0
 __all__ = ['JUDGE_SYSTEM', 'EXPLICIT_SYSTEM', 'IMPLICIT_SYSTEM', 'criterion_prompt', 'holistic_prompt', 'ReferenceJudge',
