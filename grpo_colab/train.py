@@ -171,6 +171,15 @@ def _logging_options(config):
     except ImportError as e: raise ImportError("use_wandb=True needs `pip install wandb`") from e
     return MetricsLoggerOptions(log_dir=str(config.run_dir / "logs"), project_name=config.experiment_name, flush_every_n_steps=20)
 
+def _scalar_listeners() -> list:
+    from jax._src import monitoring
+    return list(monitoring._scalar_listeners)
+
+def _release_listeners(before: list):
+    "Unregister the jax.monitoring listeners Tunix's W&B/TensorBoard backends added (it never does, and a closed W&B run then fails every later compile)"
+    for f in _scalar_listeners():
+        if f not in before: jax.monitoring.unregister_scalar_listener(f)
+
 def read_metrics(run_dir: Path) -> list[dict]:
     "The per-step records of `metrics.jsonl` in `run_dir`"
     p = Path(run_dir) / "metrics.jsonl"
@@ -187,6 +196,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     start = done[-1] if done else 0
     config.save(config.run_dir / "config.yaml") if not (config.run_dir / "config.yaml").exists() else None
     t0 = time.perf_counter()
+    listeners = _scalar_listeners()
     cluster = _cluster(config, session, make_optimizer(config))
     recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches)
     cluster.with_external_metrics_logger(recorder)
@@ -195,8 +205,10 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns)],
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                  beta=config.beta, epsilon=config.epsilon))
-    if start < config.num_batches:
-        learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
+    try:
+        if start < config.num_batches:
+            learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
+    finally: _release_listeners(listeners)
     recorder.finish()
     sharing.tie(session.lora_model)
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
