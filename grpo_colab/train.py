@@ -96,13 +96,20 @@ class MetricsRecorder:
 from tunix.sft.hooks import TrainingHooks
 from flax import nnx
 
+def _frozen_variables(model) -> dict:
+    return {path: v for path, v in nnx.iter_graph(model) if isinstance(v, nnx.Variable) and not isinstance(v, nnx.LoRAParam)}
+
 class ShareFrozenBase(TrainingHooks):
     "Tunix hook: after each update, make the reference model share the policy's frozen weights"
-    def __init__(self, reference): self.reference = reference
-    def tie(self, policy): nnx.update(self.reference, nnx.state(policy, nnx.Not(nnx.LoRAParam)))
-    def on_train_step_end(self, train_ctx, train_step=None, train_loss=None): self.tie(train_ctx.model)
+    def __init__(self, reference, policy):
+        ref, pol = _frozen_variables(reference), _frozen_variables(policy)
+        self.pairs = [(ref[p], pol[p]) for p in ref.keys() & pol.keys()]  # live Variables: found once, reused every step
+    def tie(self, policy=None):
+        for r, p in self.pairs:
+            if r.get_value() is not p.get_value(): r.set_value(p.get_value())
+    def on_train_step_end(self, train_ctx, train_step=None, train_loss=None): self.tie()
     def on_train_start(self, train_ctx): pass
-    def on_train_end(self, train_ctx): self.tie(train_ctx.model)
+    def on_train_end(self, train_ctx): self.tie()
     def on_train_step_start(self, train_ctx): pass
     def on_eval_step_start(self, train_ctx): pass
     def on_eval_step_end(self, train_ctx, eval_loss=None): pass
@@ -200,7 +207,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     cluster = _cluster(config, session, make_optimizer(config))
     recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches)
     cluster.with_external_metrics_logger(recorder)
-    sharing = ShareFrozenBase(session.base_model)
+    sharing = ShareFrozenBase(session.base_model, session.lora_model)
     cluster.actor_trainer.with_training_hooks(sharing)
     learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns)],
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
@@ -210,6 +217,6 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
             learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
     finally: _release_listeners(listeners)
     recorder.finish()
-    sharing.tie(session.lora_model)
+    sharing.tie()
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
                         max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0)
