@@ -60,7 +60,10 @@ def setup_credentials(config: ColabTrainingConfig) -> list[str]:
 # %% ../nbs/06_session.ipynb #c65aeb52
 def mount_drive(config: ColabTrainingConfig) -> bool:
     "Mount Google Drive when `save_to_drive`; refuse outside Colab"
-    if not config.save_to_drive: return False
+    if not config.save_to_drive:
+        if in_colab(): print(f"Drive not mounted (save_to_drive=False): the run stays in {config.run_dir}, "
+                             "which is lost when the Colab runtime ends")
+        return False
     if not in_colab():
         raise RuntimeError(f"save_to_drive=True needs Google Colab, but this is not Colab. Set save_to_drive=False: "
                            f"the run then goes to the local folder {str(Path(config.output_dir) / config.experiment_name)!r}")

@@ -48,9 +48,9 @@ def _mean(values):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None):
+    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None):
         from tqdm.auto import tqdm
-        self.path, self.logger, self.start = Path(path), metrics_logger, start_step
+        self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
         self.history, self._pending, self._last = [], [], time.perf_counter()
         self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
@@ -86,11 +86,13 @@ class MetricsRecorder:
     def _write(self, rec):
         self.history.append(rec)
         with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
+        if self.wandb_run is not None: self.wandb_run.log(rec, step=rec["step"])
 
     def finish(self):
-        "Write the records still waiting for their loss and KL"
+        "Write the records still waiting for their loss and KL; close the W&B run"
         self._flush(force=True)
         self.pbar.close()
+        if self.wandb_run is not None: self.wandb_run.finish()
 
 # %% ../nbs/07_train.ipynb #fa3a0abe
 from tunix.sft.hooks import TrainingHooks
@@ -158,7 +160,6 @@ def _cluster(config, session, optimizer):
         checkpoint_root_directory=str(config.checkpoint_dir),
         checkpointing_options=ocp.CheckpointManagerOptions(save_interval_steps=config.checkpoint_every,
                                                            max_to_keep=config.max_checkpoints_to_keep),
-        metrics_logging_options=_logging_options(config),
         pbar_description=f"GRPO {config.experiment_name}")
     rollout = base_rollout.RolloutConfig(
         max_tokens_to_generate=config.total_generation_steps, max_prompt_length=config.max_prompt_length,
@@ -170,22 +171,12 @@ def _cluster(config, session, optimizer):
                              role_to_mesh={rlc.Role.ACTOR: mesh, rlc.Role.REFERENCE: mesh, rlc.Role.ROLLOUT: mesh},
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
 
-def _logging_options(config):
-    "Tunix's own TensorBoard + W&B backends when `use_wandb`; else metrics stay in memory and metrics.jsonl"
+def _wandb_run(config):
+    "A W&B run for `config` when `use_wandb` (its config without secrets), else None"
     if not config.use_wandb: return None
-    from tunix.sft.metrics_logger import MetricsLoggerOptions
-    try: import wandb  # noqa: F401
+    try: import wandb
     except ImportError as e: raise ImportError("use_wandb=True needs `pip install wandb`") from e
-    return MetricsLoggerOptions(log_dir=str(config.run_dir / "logs"), project_name=config.experiment_name, flush_every_n_steps=20)
-
-def _scalar_listeners() -> list:
-    from jax._src import monitoring
-    return list(monitoring._scalar_listeners)
-
-def _release_listeners(before: list):
-    "Unregister the jax.monitoring listeners Tunix's W&B/TensorBoard backends added (it never does, and a closed W&B run then fails every later compile)"
-    for f in _scalar_listeners():
-        if f not in before: jax.monitoring.unregister_scalar_listener(f)
+    return wandb.init(project=config.experiment_name, config=config.to_dict())
 
 def read_metrics(run_dir: Path) -> list[dict]:
     "The per-step records of `metrics.jsonl` in `run_dir`"
@@ -203,9 +194,9 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     start = done[-1] if done else 0
     config.save(config.run_dir / "config.yaml") if not (config.run_dir / "config.yaml").exists() else None
     t0 = time.perf_counter()
-    listeners = _scalar_listeners()
     cluster = _cluster(config, session, make_optimizer(config))
-    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches)
+    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
+                               _wandb_run(config))
     cluster.with_external_metrics_logger(recorder)
     sharing = ShareFrozenBase(session.base_model, session.lora_model)
     cluster.actor_trainer.with_training_hooks(sharing)
@@ -215,8 +206,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     try:
         if start < config.num_batches:
             learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
-    finally: _release_listeners(listeners)
-    recorder.finish()
+    finally: recorder.finish()
     sharing.tie()
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
                         max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0)
