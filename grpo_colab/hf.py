@@ -141,7 +141,7 @@ def tiny_hf_checkpoint(model: str, # a registry name whose family to build, e.g.
 # %% ../nbs/08_hf.ipynb #05769324
 def jax_logits(model, tokens: np.ndarray) -> np.ndarray:
     "Logits of a Tunix model on unpadded `tokens` [B, L]"
-    B, L = tokens.shape
-    logits, _ = model(jnp.asarray(tokens), jnp.broadcast_to(jnp.arange(L), (B, L)), None,
-                      jnp.broadcast_to(jnp.tril(jnp.ones((L, L), bool)), (B, L, L)))
+    from tunix.sft.utils import build_positions_from_mask, make_causal_attn_mask
+    mask = jnp.ones(tokens.shape, bool)
+    logits, _ = model(jnp.asarray(tokens), build_positions_from_mask(mask), None, make_causal_attn_mask(mask))
     return np.asarray(logits, dtype=np.float32)

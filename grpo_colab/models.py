@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #9bad3c4f
 from __future__ import annotations
-import json, os
+import contextlib, itertools, json, os
 from pathlib import Path
 import numpy as np
 import jax, jax.numpy as jnp
@@ -97,7 +97,7 @@ def gemma3_config(hf: dict, dtype) -> "tunix.models.gemma3.model.ModelConfig":
     hf = hf.get("text_config", hf)
     n = hf["num_hidden_layers"]
     pattern = ["full_attention" if t == g3.AttentionType.GLOBAL else "sliding_attention"
-               for t, _ in zip(__import__("itertools").cycle(g3.GEMMA3_ATTENTION_PATTERN), range(n))]
+               for t, _ in zip(itertools.cycle(g3.GEMMA3_ATTENTION_PATTERN), range(n))]
     if hf.get("layer_types") and list(hf["layer_types"]) != pattern:
         raise ValueError(f"config.json layer_types={hf['layer_types']} differ from Tunix's Gemma 3 pattern {pattern}")
     qpa = hf.get("query_pre_attn_scalar", hf["head_dim"])
@@ -282,7 +282,7 @@ def apply_lora(base_model, config: ColabTrainingConfig, mesh=None):
     "A LoRA-adapted copy of `base_model` with adapters on `config.lora_targets`"
     import qwix
     provider = qwix.LoraProvider(module_path="|".join(config.lora_targets), rank=config.lora_rank, alpha=config.lora_alpha)
-    ctx = mesh if mesh is not None else __import__("contextlib").nullcontext()
+    ctx = mesh if mesh is not None else contextlib.nullcontext()
     with ctx:
         model = qwix.apply_lora_to_model(base_model, provider, **base_model.get_model_input(), rngs=nnx.Rngs(config.seed))
     lora = nnx.state(model, nnx.LoRAParam)
