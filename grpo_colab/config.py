@@ -15,7 +15,8 @@ from fastcore.basics import patch
 from .registry import MODELS, get_model_spec
 
 # %% auto #0
-__all__ = ['PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig', 'parse_overrides']
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig',
+           'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -64,6 +65,14 @@ def resolve_secret(name: str, # environment variable / secret name, e.g. `HF_TOK
 _SECRET_FIELDS = {"hf_token": "HF_TOKEN", "kaggle_username": "KAGGLE_USERNAME",
                   "kaggle_key": "KAGGLE_KEY", "wandb_api_key": "WANDB_API_KEY", "judge_api_key": "JUDGE_API_KEY"}
 
+# judge_endpoint presets: name -> (base URL, default judge_model, extra key names looked up after JUDGE_API_KEY)
+JUDGE_ENDPOINTS = {
+    "gemini": ("https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY")),
+    "vllm": ("http://localhost:8000/v1", None, ()),
+    "ollama": ("http://localhost:11434/v1", None, ()),
+}
+SPLITS = ("train", "validation", "test") # split names `dataset_files` may use
+
 @dataclass
 class ColabTrainingConfig:
     "Everything a GRPO run needs, validated at construction"
@@ -79,10 +88,11 @@ class ColabTrainingConfig:
     # --- data
     dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
-    dataset_files: str | list[str] | None = None # local JSONL/CSV/Parquet copies of a named data set, in its hub schema; None: the hub
+    dataset_files: str | list[str] | dict[str, str | list[str]] | None = None # local JSONL/CSV/Parquet copies of a named data set, in its hub schema, or {split: files} with splits train/validation/test; None: the hub
     column_map: dict[str, str] | None = None # your column -> question/answer/rubric/source, for custom data
     max_examples: int | None = None
-    train_fraction: float = 0.9
+    train_fraction: float = 0.9 # share of the records that trains when no validation/test file is given
+    max_dropped_fraction: float = 0.1 # refuse the data when more than this share of prompts is longer than max_prompt_length
     # --- GRPO
     num_batches: int = 500 # training steps (one batch of prompts each)
     batch_size: int = 2 # prompts per step
@@ -92,12 +102,13 @@ class ColabTrainingConfig:
     beta: float = 0.08 # KL penalty weight
     epsilon: float = 0.2 # PPO-style clipping
     reward_weights: dict[str, float] | None = None # reward name -> weight; None: all 1.0
+    answer_rel_tol: float = 0.0 # relative tolerance for numeric answers (0: exact, so 1081 is not 1080)
     # --- rubric rewards (Rubrics as Rewards) and their judge
     show_rubric: bool = False # show grading criteria to the policy (invites copying them)
     rubric_judge: str = "reference" # reference (frozen model's Yes/No probability), endpoint (OpenAI-compatible API), overlap (lexical approximation)
     rubric_aggregation: str = "explicit" # explicit: weighted mean of per-criterion verdicts; implicit: one holistic judge score
-    judge_endpoint: str | None = None # base URL of an OpenAI-compatible API, e.g. http://localhost:8000/v1
-    judge_model: str | None = None # model name the endpoint serves
+    judge_endpoint: str | None = None # base URL of an OpenAI-compatible API, or a preset: gemini, vllm (localhost:8000), ollama (localhost:11434)
+    judge_model: str | None = None # model name the endpoint serves; None: the preset's default (gemini-2.5-flash for gemini)
     judge_timeout_s: float = 30.0
     judge_max_retries: int = 2
     # --- generation
@@ -131,6 +142,8 @@ class ColabTrainingConfig:
     seed: int = 42
     test_question: str | None = None # default question for `quick_test`
     use_wandb: bool = False
+    eval_every: int | None = None # evaluate held-out accuracy every N steps and warn when reward rises while accuracy falls; None: never
+    eval_examples: int = 32 # held-out prompts per periodic evaluation
     # --- credentials (never printed or saved)
     hf_token: str | Secret | None = field(default=None, repr=False)
     kaggle_username: str | Secret | None = field(default=None, repr=False)
@@ -143,6 +156,8 @@ class ColabTrainingConfig:
             self.dataset = "openrubrics" if self.use_openrubrics else "gsm8k"
         for name, env in _SECRET_FIELDS.items():
             setattr(self, name, resolve_secret(env, getattr(self, name)))
+        for env in JUDGE_ENDPOINTS.get(self.judge_endpoint, (None, None, ()))[2]:
+            self.judge_api_key = self.judge_api_key or resolve_secret(env)
         if isinstance(self.mesh_shape, list): self.mesh_shape = tuple(self.mesh_shape)
         if isinstance(self.lora_target_modules, list): self.lora_target_modules = tuple(self.lora_target_modules)
         if isinstance(self.dataset_files, tuple): self.dataset_files = list(self.dataset_files)
@@ -190,14 +205,28 @@ def validate(self: ColabTrainingConfig):
            "one of 'reference', 'endpoint', 'overlap'")
     _check(self.rubric_aggregation in ("explicit", "implicit"), "rubric_aggregation", self.rubric_aggregation,
            "'explicit' or 'implicit'")
-    _check(self.rubric_judge != "endpoint" or bool(self.judge_endpoint and self.judge_model), "judge_endpoint",
-           self.judge_endpoint, "a base URL (with judge_model) when rubric_judge='endpoint'")
+    _check(self.rubric_judge != "endpoint" or bool(self.judge_base_url), "judge_endpoint", self.judge_endpoint,
+           f"a base URL (http://... or https://...) or one of {list(JUDGE_ENDPOINTS)} when rubric_judge='endpoint'")
+    _check(self.rubric_judge != "endpoint" or bool(self.judge_model_name), "judge_model", self.judge_model,
+           f"the name of the model {self.judge_endpoint} serves (e.g. the one `ollama list` or GET /v1/models shows)")
     _check(self.judge_timeout_s > 0, "judge_timeout_s", self.judge_timeout_s, "a positive number of seconds")
     _check(isinstance(self.judge_max_retries, int) and self.judge_max_retries >= 0, "judge_max_retries",
            self.judge_max_retries, "an integer >= 0")
+    def files_ok(f): return (isinstance(f, str) and bool(f)) or (isinstance(f, (list, tuple)) and bool(f) and all(isinstance(x, str) and x for x in f))
     df = self.dataset_files
-    _check(df is None or (isinstance(df, str) and df) or (isinstance(df, (list, tuple)) and df and all(isinstance(f, str) for f in df)),
-           "dataset_files", df, "None, a file path, or a non-empty list of file paths")
+    if isinstance(df, dict):
+        for k, f in df.items():
+            _check(k in SPLITS, "dataset_files", df, f"split names from {list(SPLITS)}, not {k!r}")
+            _check(files_ok(f), f"dataset_files[{k!r}]", f, "a file path or a non-empty list of file paths")
+        _check("train" in df, "dataset_files", df, "a 'train' entry among the splits")
+    else: _check(df is None or files_ok(df), "dataset_files", df, "None, a file path, a non-empty list of file paths, or {split: files}")
+    _check(isinstance(self.answer_rel_tol, (int, float)) and 0 <= self.answer_rel_tol < 1, "answer_rel_tol", self.answer_rel_tol,
+           "a number in [0, 1) (0 = exact)")
+    _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
+           self.max_dropped_fraction, "a number in [0, 1]")
+    ev = self.eval_every
+    _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
+    _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
@@ -225,6 +254,18 @@ def prompt_system(self: ColabTrainingConfig) -> str:
         f"You are given a problem. Think about it and write your reasoning between "
         f"{self.reasoning_start} and {self.reasoning_end}. Then give your final answer "
         f"between {self.answer_start} and {self.answer_end}.")
+
+@patch(as_prop=True)
+def judge_base_url(self: ColabTrainingConfig) -> str | None:
+    "The judge endpoint's base URL: a preset's, or `judge_endpoint` when it is an http(s) URL; None otherwise"
+    e = self.judge_endpoint
+    if e in JUDGE_ENDPOINTS: return JUDGE_ENDPOINTS[e][0]
+    return e.rstrip("/") if isinstance(e, str) and e.startswith(("http://", "https://")) else None
+
+@patch(as_prop=True)
+def judge_model_name(self: ColabTrainingConfig) -> str | None:
+    "The judge's model: `judge_model`, or the endpoint preset's default"
+    return self.judge_model or JUDGE_ENDPOINTS.get(self.judge_endpoint, (None, None))[1]
 
 # %% ../nbs/01_config.ipynb #6d90b79a
 PRESETS = {

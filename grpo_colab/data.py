@@ -6,20 +6,20 @@ Docs: https://grpo-colab.github.io/grpo_colab/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #36205691
 from __future__ import annotations
-import json, math, re
+import ast, json, math, re
 from collections import Counter
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
 import grain
 from .registry import CHAT_TEMPLATES
-from .config import ColabTrainingConfig
+from .config import ColabTrainingConfig, SPLITS
 
 # %% auto #0
-__all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'parse_rubric', 'encode_rubric', 'render_rubric', 'rubric_problem',
-           'format_prompt', 'gsm8k_answer', 'extract_boxed', 'math_answer', 'tiny_arithmetic', 'DataSpec',
-           'effective_column_map', 'has_rubrics', 'has_answers', 'load_table', 'normalise', 'load_records',
-           'prepare_datasets', 'batches']
+__all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'rubric_list', 'parse_rubric', 'encode_rubric', 'render_rubric',
+           'rubric_problem', 'format_prompt', 'gsm8k_answer', 'extract_boxed', 'math_answer', 'tiny_arithmetic',
+           'DataSpec', 'effective_column_map', 'has_rubrics', 'has_answers', 'split_files', 'load_table', 'normalise',
+           'load_records', 'prepare_datasets', 'drop_long_prompts', 'batches']
 
 # %% ../nbs/02_data.ipynb #df397ad2
 @dataclass(frozen=True)
@@ -35,14 +35,21 @@ _TAG = re.compile(r"\[\s*(hard rule|principle)\s*\]", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\(?\d+[.)]|[a-z][.)])\s+", re.I)
 _RAR_PREFIX = re.compile(r"^\s*(essential|important|optional|pitfall)\s+criteri(?:a|on)\s*:\s*", re.I)
 
+def _is_header(line): return line.endswith(":") and len(line.split()) <= 4
+
 def _from_text(text: str) -> list[Criterion]:
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    bulleted = any(_BULLET.match(l) for l in lines)  # then an unbulleted line continues the criterion above it
+    chunks, open_ = [], False
+    for line in lines:
+        if _is_header(_BULLET.sub("", line)): open_ = False; continue
+        if bulleted and open_ and not _BULLET.match(line): chunks[-1] += " " + line
+        else: chunks.append(_BULLET.sub("", line)); open_ = True
     out = []
-    for line in text.splitlines():
-        line = _BULLET.sub("", line).strip()
-        if not line or (line.endswith(":") and len(line.split()) <= 4): continue  # blank lines and headers
-        tag = _TAG.search(line)
+    for chunk in chunks:
+        tag = _TAG.search(chunk)
         kind = tag.group(1).lower() if tag else ""
-        out.append(Criterion(_TAG.sub("", line).strip(), KIND_WEIGHTS.get(kind, 1.0), kind))
+        out.append(Criterion(re.sub(r"\s+", " ", _TAG.sub("", chunk)).strip(), KIND_WEIGHTS.get(kind, 1.0), kind))
     return out
 
 def _from_item(item) -> Criterion:
@@ -58,16 +65,23 @@ def _from_item(item) -> Criterion:
     if not math.isfinite(weight): raise ValueError(f"criterion {text[:40]!r} has weight {weight}")
     return Criterion(text, weight, kind)
 
+def rubric_list(text: str) -> list | None:
+    "The list a rubric string spells as JSON or as a Python literal (a CSV export of the hub's list), or None"
+    for load in (json.loads, ast.literal_eval):
+        try: v = load(text.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): continue
+        if isinstance(v, (list, tuple)): return list(v)
+    return None
+
 def parse_rubric(rubric) -> list[Criterion]:
-    "Criteria from rubric text, a JSON list, or a list of strings / {title, description, weight} mappings"
+    "Criteria from rubric text, a JSON or Python-literal list, or a list of strings / {title, description, weight} mappings"
     if rubric is None: return []
     if isinstance(rubric, str):
         s = rubric.strip()
         if not s: return []
-        if s.startswith("["):
-            try: rubric = json.loads(s)
-            except ValueError: return _from_text(s)
-        else: return _from_text(s)
+        if not s.startswith("[") or _TAG.match(s): return _from_text(s)  # `[Hard Rule] ...` is text
+        rubric = rubric_list(s)
+        if rubric is None: raise ValueError(f"rubric {s[:60]!r} starts like a list but is neither JSON nor a Python list literal")
     return [c for c in map(_from_item, rubric) if c.text]
 
 # %% ../nbs/02_data.ipynb #233de047
@@ -140,14 +154,15 @@ class DataSpec:
     column_map: dict # its column -> question / answer / rubric / source
     answer: Callable[[str], str] | None = None # turns its answer column into the reference answer
     verifiable: bool = False # reference answers can be checked exactly
+    rubric_is_list: bool = False # rubrics are lists of criteria; a string must spell such a list (JSON or Python literal)
 
 _RAR_MAP = {"question": "question", "reference_answer": "answer", "rubric": "rubric", "question_source": "source"}
 DATASETS = {
     "gsm8k": DataSpec("openai/gsm8k", "main", {"question": "question", "answer": "answer"}, gsm8k_answer, True),
     "math": DataSpec("DigitalLearningGmbH/MATH-lighteval", None, {"problem": "question", "solution": "answer"}, math_answer, True),
     "openrubrics": DataSpec("OpenRubrics/OpenRubrics", None, {"instruction": "question", "rubric": "rubric", "source": "source"}),
-    "rar-medicine": DataSpec("ScaleAI/RaR-Medicine", None, _RAR_MAP),
-    "rar-science": DataSpec("ScaleAI/RaR-Science", None, _RAR_MAP),
+    "rar-medicine": DataSpec("ScaleAI/RaR-Medicine", None, _RAR_MAP, rubric_is_list=True),
+    "rar-science": DataSpec("ScaleAI/RaR-Science", None, _RAR_MAP, rubric_is_list=True),
 }
 _FILE_KINDS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 _DEFAULT_FILE_MAP = {"question": "question", "answer": "answer"}
@@ -190,8 +205,17 @@ def _check_columns(columns, column_map, name):
         raise ValueError(f"dataset {name!r} has no column(s) {missing}; its columns are {list(columns)}. "
                          f"Set column_map={{'<your column>': 'question', ...}} to map them.")
 
-def load_table(config: ColabTrainingConfig):
-    "The raw rows of `config.dataset` as a `datasets.Dataset`"
+def split_files(config: ColabTrainingConfig) -> dict[str, list[str]]:
+    "`dataset_files` as {split: files}; a plain file or list is all `train`"
+    df = config.dataset_files
+    if not df: return {}
+    d = df if isinstance(df, dict) else {"train": df}
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in d.items()}
+
+def load_table(config: ColabTrainingConfig, # names the data set and its files
+               split: str = "train", # which of `dataset_files`' splits to read
+              ):
+    "The raw rows of `config.dataset` (one split of `dataset_files`) as a `datasets.Dataset`"
     import datasets
     name = config.dataset
     if _is_file(name):
@@ -201,8 +225,10 @@ def load_table(config: ColabTrainingConfig):
         return datasets.load_dataset(kind, data_files=files, split="train")
     spec = DATASETS[name]
     if config.dataset_files:
-        kind, files = _local_files(config.dataset_files, "dataset_files")
-        return datasets.load_dataset(kind, data_files=files, split="train")
+        files = split_files(config)
+        if split not in files: raise ValueError(f"dataset_files has no {split!r} split; it has {sorted(files)}")
+        kind, paths = _local_files(files[split], f"dataset_files[{split!r}]")
+        return datasets.load_dataset(kind, data_files=paths, split="train")
     try:
         return datasets.load_dataset(spec.hub, spec.subset, split="train", token=config.hf_token.reveal() if config.hf_token else None)
     except Exception as e:
@@ -214,12 +240,17 @@ def normalise(row: dict, # one row of the table
               column_map: dict, # its column -> question / answer / rubric / source
               source: str, # the data set's name
               answer_fn: Callable[[str], str] | None = None, # cleans the reference answer
+              rubric_is_list: bool = False, # a rubric string must spell a list (RaR's rubrics are lists)
              ) -> dict:
     "One row as a record: question, answer, rubric (encoded), source"
     rec = dict(question="", answer="", rubric="", source=source)
     for src, dst in column_map.items():
         v = row.get(src)
-        if dst == "rubric": rec["rubric"] = encode_rubric(parse_rubric(v))
+        if dst == "rubric":
+            if rubric_is_list and isinstance(v, str) and v.strip() and rubric_list(v) is None:
+                raise ValueError(f"column {src!r} holds {v.strip()[:60]!r}, which is neither a JSON list nor a Python list literal "
+                                 "of {title, description, weight} criteria")
+            rec["rubric"] = encode_rubric(parse_rubric(v))
         elif dst == "source": rec["source"] = f"{source}:{v}" if v not in (None, "") else source
         elif v is not None: rec[dst] = json.dumps(v) if isinstance(v, (list, dict)) else str(v)
     rec["question"] = rec["question"].strip()
@@ -234,41 +265,75 @@ def _unusable(rec: dict, needs_answer: bool, needs_rubric: bool) -> str | None:
         if problem: return "rubric with no criteria" if problem == "no criteria" else "rubric without positive weight"
     return None
 
-def load_records(config: ColabTrainingConfig) -> list[dict]:
-    "Load `config.dataset` as a list of normalised, usable records"
+def load_records(config: ColabTrainingConfig, # names the data set
+                 split: str = "train", # which of `dataset_files`' splits
+                ) -> list[dict]:
+    "Load `config.dataset` (one split of `dataset_files`) as a list of normalised, usable records"
     name = config.dataset
     if name == "tiny-arithmetic": return tiny_arithmetic()
     cmap = effective_column_map(config)
-    table = load_table(config)
+    table = load_table(config, split)
+    where = f"dataset {name!r}" + (f" ({split} split)" if split != "train" else "")
     _check_columns(table.column_names, cmap, name)
     spec = DATASETS.get(name)
     source = Path(name).stem if _is_file(name) else name
     needs_answer, needs_rubric = has_answers(config), has_rubrics(config)
     recs, dropped = [], Counter()
     for i, row in enumerate(table):
-        try: rec = normalise(row, cmap, source, spec.answer if spec else None)
-        except Exception as e: raise ValueError(f"dataset {name!r}, row {i}: {e}") from e
+        try: rec = normalise(row, cmap, source, spec.answer if spec else None, bool(spec and spec.rubric_is_list))
+        except Exception as e: raise ValueError(f"{where}, row {i}: {e}") from e
         why = _unusable(rec, needs_answer, needs_rubric)
         if why: dropped[why] += 1
         else: recs.append(rec)
     reasons = ", ".join(f"{n} {why}" for why, n in dropped.items())
     if not recs:
-        raise ValueError(f"dataset {name!r} has no usable rows: all {len(table)} were dropped ({reasons})")
-    if dropped: print(f"{name}: kept {len(recs)} of {len(table)} rows; dropped {reasons}")
+        raise ValueError(f"{where} has no usable rows: all {len(table)} were dropped ({reasons})")
+    if dropped: print(f"{name}{'' if split == 'train' else ' ' + split}: kept {len(recs)} of {len(table)} rows; dropped {reasons}")
     return recs
 
 # %% ../nbs/02_data.ipynb #d933be7f
 def prepare_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, grain.MapDataset]:
     "Train and eval `grain.MapDataset`s of records with a formatted `prompts` field"
+    held_out = next((s for s in ("validation", "test") if s in split_files(config)), None)
     recs = load_records(config)
     ds = grain.MapDataset.source(recs).shuffle(seed=config.seed)
     if config.max_examples: ds = ds[:config.max_examples]
     n = len(ds)
-    if n < 2: raise ValueError(f"dataset {config.dataset!r} has {n} usable example(s); at least 2 are needed")
-    n_train = min(max(1, round(n * config.train_fraction)), n - 1)
+    if held_out:  # the held-out file is the eval set; nothing of it is trained on
+        evl = grain.MapDataset.source(load_records(config, held_out))
+        if config.max_examples: evl = evl[:max(1, round(config.max_examples * (1 - config.train_fraction)))]
+        train = ds
+    else:
+        if n < 2: raise ValueError(f"dataset {config.dataset!r} has {n} usable example(s); at least 2 are needed")
+        n_train = min(max(1, round(n * config.train_fraction)), n - 1)
+        train, evl = ds[:n_train], ds[n_train:]
     show = config.show_rubric
     def add_prompt(r): return {**r, "prompts": format_prompt(r["question"], config, r["rubric"] if show else None)}
-    return ds[:n_train].map(add_prompt), ds[n_train:].map(add_prompt)
+    return train.map(add_prompt), evl.map(add_prompt)
+
+def drop_long_prompts(tokenizer, # the model's tokenizer
+                      train: grain.MapDataset, # training records with `prompts`
+                      evl: grain.MapDataset, # held-out records with `prompts`
+                      config: ColabTrainingConfig, # `max_prompt_length` and `max_dropped_fraction`
+                     ) -> tuple[grain.MapDataset, grain.MapDataset]:
+    "`train` and `evl` without prompts longer than `max_prompt_length` tokens; refuses when too many would go"
+    out, dropped, total, lengths = [], 0, 0, []
+    for ds in (train, evl):
+        recs = list(ds)
+        n_tok = [len(ids) for ids in tokenizer([r["prompts"] for r in recs])["input_ids"]] if recs else []
+        keep = [r for r, n in zip(recs, n_tok) if n <= config.max_prompt_length]
+        dropped, total, lengths = dropped + len(recs) - len(keep), total + len(recs), lengths + n_tok
+        out.append(grain.MapDataset.source(keep))
+    if not dropped: return out[0], out[1]
+    lengths = sorted(lengths)
+    longest, p90 = lengths[-1], lengths[min(len(lengths) - 1, math.ceil(0.9 * len(lengths)) - 1)]
+    msg = (f"{dropped} of {total} prompts ({dropped / total:.0%}) are longer than max_prompt_length={config.max_prompt_length} "
+           f"tokens (longest {longest})")
+    if dropped / total > config.max_dropped_fraction or not len(out[0]):
+        raise ValueError(f"{msg}; more than max_dropped_fraction={config.max_dropped_fraction} would be dropped. "
+                         f"Set max_prompt_length={longest} to keep them all (or {p90} to keep 90%)")
+    print(f"dropped {msg}; max_prompt_length={longest} would keep them")
+    return out[0], out[1]
 
 def batches(ds: grain.MapDataset, batch_size: int, num_batches: int, start: int = 0) -> grain.MapDataset:
     "Steps `start`..`num_batches` of an endlessly repeated, batched `ds`"
