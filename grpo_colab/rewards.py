@@ -6,18 +6,20 @@ Docs: https://grpo-colab.github.io/grpo_colab/rewards.html.md"""
 
 # %% ../nbs/03_rewards.ipynb #eb267acd
 from __future__ import annotations
-import logging, math, re
+import logging, math, re, threading, time
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 import numpy as np
 from .config import ColabTrainingConfig
-from .data import Criterion, parse_rubric, render_rubric, rubric_problem, extract_boxed, has_answers, has_rubrics
+from .data import Criterion, parse_rubric, render_rubric, rubric_problem, has_answers, has_rubrics
 
 # %% auto #0
-__all__ = ['COPY_RUN', 'COPY_THRESHOLD', 'log', 'format_regex', 'extract_answer', 'normalize_answer', 'to_number', 'answer_score',
-           'copied_mask', 'guard_text', 'novel_text', 'copy_flags', 'rubric_score', 'rubric_floor', 'JudgeItem',
-           'RewardError', 'rubric_reward', 'checked_reward', 'reward_names', 'create_reward_functions',
-           'reward_metrics']
+__all__ = ['MAX_ANSWER_CHARS', 'COPY_RUN', 'COPY_THRESHOLD', 'log', 'format_regex', 'extract_answer', 'read_answer',
+           'answer_score', 'copied_mask', 'copied_share', 'guard_text', 'copy_flags', 'rubric_score', 'rubric_floor',
+           'JudgeItem', 'RewardError', 'VerdictCache', 'rubric_reward', 'checked_reward', 'reward_names',
+           'create_reward_functions', 'reward_metrics']
 
 # %% ../nbs/03_rewards.ipynb #5021ffdd
 def _tags(config): return config.reasoning_start, config.reasoning_end, config.answer_start, config.answer_end
@@ -34,51 +36,53 @@ def extract_answer(completion: str, config: ColabTrainingConfig) -> str | None:
     return found[-1].strip() if found else None
 
 # %% ../nbs/03_rewards.ipynb #1f607241
-def _frac(m):
-    a, b = (s if re.fullmatch(r"[\w.]+", s) else f"({s})" for s in (m.group(1).strip(), m.group(2).strip()))
-    return f"{a}/{b}"
+_PROSE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")  # a word of three letters or more that is not a LaTeX command
+_MATH_MODE = re.compile(r"(?<!\\)\$|\\boxed")  # already has an unescaped $ or a \boxed
+MAX_ANSWER_CHARS = 400 # longer answer blocks are compared as text, never handed to the symbolic parser
 
-def normalize_answer(text: str) -> str:
-    "A canonical, comparable form of an answer"
+def _timeout():
+    "math-verify's timeouts use SIGALRM, which only the main thread may set"
+    return 5 if threading.current_thread() is threading.main_thread() else None
+
+@lru_cache(maxsize=8192)
+def read_answer(text: str) -> tuple:
+    "math-verify's parse of an answer: LaTeX in math mode, or prose from which it takes the expression"
+    from math_verify import parse, LatexExtractionConfig, ExprExtractionConfig
     t = str(text).strip()
-    t = extract_boxed(t) if extract_boxed(t) is not None else t
-    t = t.replace("\u2212", "-").replace("\u2013", "-")
-    t = re.sub(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", t)
-    for _ in range(3): t = re.sub(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", _frac, t)
-    t = re.sub(r"\^\s*\{?\\circ\}?|\\left|\\right|\\[,;:! ]", "", t)
-    t = t.replace("\\%", "%").replace("\\$", "").replace("$", "")
-    t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", t)
-    return re.sub(r"\s+", " ", t).strip().rstrip(".").strip().lower()
+    if not t or len(t) > MAX_ANSWER_CHARS: return ()
+    if not _MATH_MODE.search(t) and not _PROSE.search(t): t = f"${t}$"
+    try: return tuple(parse(t, extraction_config=[LatexExtractionConfig(), ExprExtractionConfig()], parsing_timeout=_timeout()))
+    except Exception: return ()
 
 # %% ../nbs/03_rewards.ipynb #f1c6fa9f
-_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?"
-_NUMBER = re.compile(rf"(?:[a-z ]*(?:=|:|\bis)\s*)?(?P<n>{_NUM})(?:\s*/\s*(?P<d>{_NUM}))?\s*%?(?:\s+[a-z][a-z .]*)?")
+def _text(s): return re.sub(r"\s+", " ", str(s)).strip().rstrip(".").strip().casefold()
 
-def to_number(text: str) -> float | None:
-    "The single number `text` states (fractions, percentages, units allowed), or None"
-    if text is None: return None
-    m = _NUMBER.fullmatch(normalize_answer(text))
-    if not m: return None
-    num = float(m["n"])
-    if m["d"] is None: return num
-    den = float(m["d"])
-    return num / den if den else None
+def _close(a, b, rel_tol):
+    try: x, y = float(a), float(b)
+    except (TypeError, ValueError): return False
+    return math.isfinite(x) and math.isfinite(y) and abs(x - y) <= rel_tol * max(abs(y), 1e-12)
 
-def answer_score(predicted: str | None, reference: str) -> float:
-    "1.0 for a correct answer, 0.5 within 1% for numbers, else 0.0"
+def answer_score(predicted: str | None, # the model's answer block, or None
+                 reference: str, # the data set's reference answer
+                 rel_tol: float = 0.0, # relative tolerance for numbers; 0: exact
+                ) -> float:
+    "1.0 when `predicted` is the same answer as `reference` (math-verify), else 0.0"
     if predicted is None or not str(reference).strip(): return 0.0
-    p, r = to_number(predicted), to_number(reference)
-    if p is not None and r is not None:
-        if math.isclose(p, r, rel_tol=1e-9, abs_tol=1e-12): return 1.0
-        return 0.5 if abs(p - r) <= 0.01 * max(abs(r), 1e-9) else 0.0
-    return float(normalize_answer(predicted).replace(" ", "") == normalize_answer(reference).replace(" ", ""))
+    gold, pred = read_answer(str(reference)), read_answer(str(predicted))
+    if gold and pred:
+        from math_verify import verify
+        try:
+            if verify(list(gold), list(pred), timeout_seconds=_timeout()): return 1.0
+        except Exception: pass
+        return float(rel_tol > 0 and _close(gold[0], pred[0], rel_tol))
+    return float(_text(predicted) == _text(reference))
 
 # %% ../nbs/03_rewards.ipynb #4a07f9d7
 _WORDS = re.compile(r"[a-z0-9]+")
 COPY_RUN = 3 # shortest run of words that counts as copied
-COPY_THRESHOLD = 0.8 # share of copied words from which a completion is a copy
+COPY_THRESHOLD = 0.8 # share of copied words from which a completion is a copy (or a rubric recitation)
 
-def _strip_tags(text, config): 
+def _strip_tags(text, config):
     for t in _tags(config): text = text.replace(t, " ")
     return text
 
@@ -93,40 +97,34 @@ def copied_mask(text: str, sources: list[str], n: int = COPY_RUN) -> tuple[list[
         if tuple(words[i:i+n]) in src: mask[i:i+n] = [True] * n
     return words, mask
 
+def copied_share(text: str, sources: list[str], n: int = COPY_RUN) -> float:
+    "Share of the words of `text` that lie in an `n`-word run found in `sources` (0 for no words)"
+    words, mask = copied_mask(text, sources, n)
+    return sum(mask) / len(words) if words else 0.0
+
 def guard_text(completion: str, config: ColabTrainingConfig) -> str:
     "What the guard inspects: the answer block, or the whole completion without tags when there is none"
     ans = extract_answer(completion, config)
     return _strip_tags(ans if ans is not None else completion, config)
 
-def novel_text(text: str, sources: list[str], n: int = COPY_RUN) -> str:
-    "`text` with each copied run replaced by '...' (the rest verbatim), as the rubric judge sees it; '' if all is copied"
-    spans = [m.span() for m in _WORDS.finditer(text.lower())]
-    _, mask = copied_mask(text, sources, n)
-    if all(mask): return ""
-    out, pos, i = [], 0, 0
-    while i < len(spans):
-        if not mask[i]: i += 1; continue
-        j = i
-        while j + 1 < len(spans) and mask[j + 1]: j += 1
-        out += [text[pos:spans[i][0]], "..."]
-        pos, i = spans[j][1], j + 1
-    return ("".join(out) + text[pos:]).strip()
-
-def _sources(i, prompts, config, question=None, rubric=None) -> list[str]:
+def _shown(i, prompts, config, question=None, rubric=None) -> list[str]:
+    "What the policy was shown for row `i`: the prompt, the system prompt, the question, and the rubric only when `show_rubric`"
     src = [str(prompts[i]), config.prompt_system]
     if question is not None: src.append(str(question[i]))
-    if rubric is not None:
+    if rubric is not None and config.show_rubric:
         crit = parse_rubric(str(rubric[i]))
         src += [c.text for c in crit] + [render_rubric(crit)]
     return src
 
 def copy_flags(prompts, completions, config: ColabTrainingConfig, question=None, rubric=None,
                threshold: float = COPY_THRESHOLD) -> list[bool]:
-    "For each completion, whether it copies the prompt, question or rubric (at least `threshold` of its scored words)"
+    "For each completion: a copy of what the policy was shown, or a recitation of its rubric (at least `threshold`)"
     flags = []
     for i, c in enumerate(completions):
-        words, mask = copied_mask(guard_text(c, config), _sources(i, prompts, config, question, rubric))
-        flags.append(bool(words) and sum(mask) / len(words) >= threshold)
+        text = guard_text(c, config)
+        copied = copied_share(text, _shown(i, prompts, config, question, rubric)) >= threshold
+        recited = rubric is not None and copied_share(" ".join(x.text for x in parse_rubric(str(rubric[i]))), [text]) >= threshold
+        flags.append(copied or recited)
     return flags
 
 # %% ../nbs/03_rewards.ipynb #a70e3205
@@ -156,19 +154,56 @@ class RewardError(RuntimeError):
 # %% ../nbs/03_rewards.ipynb #a5dcd3d2
 log = logging.getLogger("grpo_colab.rewards")
 
+class VerdictCache:
+    "Verdicts already given, by key, the oldest forgotten first beyond `max_size`"
+    def __init__(self, max_size: int = 200_000): self.max_size, self._d = max_size, OrderedDict()
+    def __len__(self): return len(self._d)
+    def __contains__(self, key): return key in self._d
+    def __getitem__(self, key): self._d.move_to_end(key); return self._d[key]
+    def __setitem__(self, key, value):
+        self._d[key] = value; self._d.move_to_end(key)
+        while len(self._d) > self.max_size: self._d.popitem(last=False)
+
 def _group_fallback(scores, failed, judged, prompts, floors):
     ok = [i for i in judged if i not in failed]
     for i in failed:
         vals = [scores[j] for j in ok if str(prompts[j]) == str(prompts[i])]
         scores[i] = float(np.mean(vals)) if vals else floors[i]
 
+def _kind(c: Criterion) -> str: return (c.kind or ("pitfall" if c.weight < 0 else "criterion")).replace(" ", "_")
+
+def _ask_explicit(judge, items, cache):
+    "Verdicts for every criterion of `items`, asking `judge` only for those not in `cache`; None for a failed item"
+    asks = [(it, [c for c in it.criteria if (it.question, it.response, c) not in cache]) for it in items]
+    asks = [(it, miss) for it, miss in asks if miss]
+    got = judge.criteria_scores([JudgeItem(it.question, it.response, tuple(miss)) for it, miss in asks]) if asks else []
+    if len(got) != len(asks): raise ValueError(f"judge {judge!r} returned {len(got)} verdicts for {len(asks)} items")
+    for (it, miss), v in zip(asks, got):
+        if v is not None:
+            if len(v) != len(miss): raise ValueError(f"judge {judge!r} returned {len(v)} verdicts for {len(miss)} criteria")
+            for c, x in zip(miss, v): cache[(it.question, it.response, c)] = float(x)
+    out = [[cache[(it.question, it.response, c)] for c in it.criteria] if all((it.question, it.response, c) in cache for c in it.criteria)
+           else None for it in items]
+    return out, sum(len(m) for _, m in asks)
+
+def _ask_holistic(judge, items, cache):
+    "One holistic score per item, asking `judge` only for items not in `cache`; None for a failed item"
+    asks = [it for it in items if it not in cache]
+    got = judge.holistic_scores(asks) if asks else []
+    if len(got) != len(asks): raise ValueError(f"judge {judge!r} returned {len(got)} verdicts for {len(asks)} items")
+    for it, v in zip(asks, got):
+        if v is not None: cache[it] = float(v)
+    return [cache[it] if it in cache else None for it in items], len(asks)
+
 def rubric_reward(judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
-                  config: ColabTrainingConfig, # tags, system prompt and `rubric_aggregation`
+                  config: ColabTrainingConfig, # tags, system prompt, `show_rubric` and `rubric_aggregation`
                   name: str | None = None, # reward name; default `rubric_<judge.name>`
                   max_failure_rate: float = 0.5, # above this share of failed verdicts in a batch, raise
+                  cache: VerdictCache | None = None, # verdicts kept across calls; None: a new cache
                  ) -> Callable:
     "A Tunix reward scoring answer blocks against each record's rubric with `judge`"
     aggregation = config.rubric_aggregation
+    cache = VerdictCache() if cache is None else cache
     stats = {}
     def fn(prompts, completions, rubric=None, question=None, **kw):
         if rubric is None: raise ValueError("the batch has no `rubric` field: the data set carries no rubrics")
@@ -180,18 +215,27 @@ def rubric_reward(judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
         scores, todo = list(floors), {}
         for i, comp in enumerate(completions):
             ans = extract_answer(comp, config)
-            if flags[i] or ans is None: continue
-            resp = novel_text(ans, _sources(i, prompts, config, question, rubric))
-            if resp: todo.setdefault(JudgeItem(str(question[i] if question is not None else prompts[i]), resp, crits[i]), []).append(i)
-        items = list(todo)
-        verdicts = (judge.criteria_scores(items) if aggregation == "explicit" else judge.holistic_scores(items)) if items else []
-        if len(verdicts) != len(items): raise ValueError(f"judge {judge!r} returned {len(verdicts)} verdicts for {len(items)} items")
-        failed = set()
+            if flags[i] or ans is None or not ans.strip(): continue
+            q = str(question[i] if question is not None else prompts[i])
+            todo.setdefault(JudgeItem(q, ans, crits[i]), []).append(i)
+        items, t0 = list(todo), time.perf_counter()
+        verdicts, asked = (_ask_explicit if aggregation == "explicit" else _ask_holistic)(judge, items, cache)
+        seconds = time.perf_counter() - t0
+        failed, met = set(), defaultdict(list)
         for item, v in zip(items, verdicts):
             for i in todo[item]:
-                if v is None: failed.add(i)
-                else: scores[i] = rubric_score(list(item.criteria), v) if aggregation == "explicit" else float(np.clip(v, 0, 1))
+                if v is None: failed.add(i); continue
+                if aggregation == "explicit":
+                    scores[i] = rubric_score(list(item.criteria), v)
+                    for c, x in zip(item.criteria, v): met[_kind(c)].append(x)
+                else: scores[i] = float(np.clip(v, 0, 1))
         judged = [i for rows in todo.values() for i in rows]
+        needed = sum(len(crits[i]) if aggregation == "explicit" else 1 for i in judged)
+        stats.clear()
+        stats.update({"judge/failures": len(failed), "judge/judged": len(judged), "guard/copies": sum(flags),
+                      "judge/verdicts_asked": asked, "judge/seconds": seconds,
+                      "judge/cache_hit_rate": 1 - asked / needed if needed else 0.0,
+                      **{f"judge/pass_rate/{k}": float(np.mean(v)) for k, v in met.items()}})
         if failed:
             if len(failed) > max_failure_rate * len(judged):
                 raise RewardError(f"judge {judge!r} failed on {len(failed)} of {len(judged)} completions "
@@ -199,11 +243,9 @@ def rubric_reward(judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
             _group_fallback(scores, failed, judged, prompts, floors)
             log.warning("judge %r failed on rows %s (%s); they get their group's mean score",
                         judge, sorted(failed), getattr(judge, "last_error", ""))
-        stats.clear()
-        stats.update({"judge/failures": len(failed), "judge/judged": len(judged), "guard/copies": sum(flags)})
         return scores
     fn.__name__ = fn.__qualname__ = name or f"rubric_{judge.name}"
-    fn.stats = stats
+    fn.stats, fn.cache = stats, cache
     return fn
 
 # %% ../nbs/03_rewards.ipynb #157d43e9
