@@ -143,9 +143,11 @@ def _user_message(item: JudgeItem) -> str:
     crit = "\n".join(f"{k}. {c.text}" + (" (pitfall)" if c.weight < 0 else "") for k, c in enumerate(item.criteria, 1))
     return f"Question:\n{item.question}\n\nResponse:\n{item.response}\n\nCriteria:\n{crit}"
 
+_THINK = re.compile(r"<think>.*?</think>", re.S)  # reasoning models (Qwen3, DeepSeek-R1 on Ollama) think aloud first
+
 def _json_object(content) -> dict:
     if not isinstance(content, str): raise ValueError(f"no text content ({type(content).__name__})")
-    m = re.search(r"\{.*\}", content, re.S)
+    m = re.search(r"\{.*\}", _THINK.sub("", content), re.S)
     if not m: raise ValueError(f"no JSON object in the answer {content[:80]!r}")
     try: d = json.loads(m.group(0))
     except ValueError as e: raise ValueError(f"invalid JSON in the answer {content[:80]!r}") from e
@@ -192,8 +194,8 @@ class EndpointJudge:
 
     @classmethod
     def from_config(cls, config: ColabTrainingConfig, **kw) -> "EndpointJudge":
-        "The endpoint judge `config` describes"
-        return cls(config.judge_endpoint, config.judge_model, config.judge_api_key, config.judge_timeout_s, config.judge_max_retries, **kw)
+        "The endpoint judge `config` describes (a preset name resolved to its URL and default model)"
+        return cls(config.judge_base_url, config.judge_model_name, config.judge_api_key, config.judge_timeout_s, config.judge_max_retries, **kw)
 
     def __repr__(self): return f"EndpointJudge({self.url!r}, model={self.model!r})"
 
@@ -214,14 +216,33 @@ class EndpointJudge:
         try: r = self._http().post(self.url, json=body)
         except httpx.TimeoutException as e: raise _Retry(f"timed out after {self.timeout_s} s") from e
         except httpx.TransportError as e: raise _Retry(f"{type(e).__name__}: {e}") from e
-        if r.status_code in (401, 403):
-            raise JudgeError(f"judge endpoint {self.url} refused the key (HTTP {r.status_code}); check judge_api_key / JUDGE_API_KEY")
+        said = self._said(r)
+        if r.status_code in (401, 403) or (r.status_code == 400 and "api key" in said.lower()):  # Gemini: 400 "API key not valid"
+            raise JudgeError(f"judge endpoint {self.url} refused the key (HTTP {r.status_code}: {said}); "
+                             "check judge_api_key / JUDGE_API_KEY (GEMINI_API_KEY for gemini)")
         if r.status_code == 404:
-            raise JudgeError(f"judge endpoint {self.url} answered 404 for model {self.model!r}; check judge_endpoint and judge_model")
+            raise JudgeError(f"judge endpoint {self.url} answered 404 for model {self.model!r} ({said}); check judge_endpoint and judge_model")
         if r.status_code == 429 or r.status_code >= 500: raise _Retry(f"HTTP {r.status_code}")
-        if r.status_code != 200: raise ValueError(f"HTTP {r.status_code}: {r.text[:80]!r}")
-        try: return r.json()["choices"][0]["message"]["content"]
+        if r.status_code != 200: raise ValueError(f"HTTP {r.status_code}: {said}")
+        try: content = r.json()["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError) as e: raise ValueError(f"not a chat completion: {r.text[:80]!r}") from e
+        if content is None: raise ValueError("the answer has no content (a reasoning model that ran out of max_tokens?)")
+        return content
+
+    def _said(self, r) -> str:
+        "The server's error message (OpenAI, vLLM, Ollama or Gemini shape), without the key, at most 120 characters"
+        try: d = r.json()
+        except ValueError: return r.text[:120]
+        d = d[0] if isinstance(d, list) and d else d  # Gemini wraps errors in a list
+        err = d.get("error", d) if isinstance(d, dict) else d
+        msg = str(err.get("message", err) if isinstance(err, dict) else err)
+        return (msg.replace(self._key.reveal(), "***") if self._key else msg)[:120]
+
+    def check(self) -> None:
+        "One small request, so a wrong URL, model or key fails now (before a model loads), not at the first step"
+        item = JudgeItem("What is 2 plus 2?", "4", (Criterion("States that the answer is 4."),))
+        v, err = self._ask(EXPLICIT_SYSTEM, _user_message(item), partial(parse_verdicts, n=1))
+        if v is None: raise JudgeError(f"the judge endpoint does not work: {err}")
 
     def _ask(self, system, user, parse):
         err = ""
