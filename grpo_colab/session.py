@@ -19,8 +19,8 @@ from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir,
                                check_vocab, apply_lora)
 
 # %% auto #0
-__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'make_sampler', 'eos_token_ids', 'generate',
-           'check_prompt_lengths', 'prepare_colab_session']
+__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'sampling_steps', 'make_sampler',
+           'eos_token_ids', 'generate', 'check_prompt_lengths', 'prepare_colab_session']
 
 # %% ../nbs/06_session.ipynb #5ec52a0d
 @dataclass(repr=False)
@@ -85,12 +85,21 @@ def ensure_run_dir(config: ColabTrainingConfig) -> Path:
     return d
 
 # %% ../nbs/06_session.ipynb #72420bfe
-def make_sampler(model, tokenizer, model_config, config: ColabTrainingConfig):
-    "A Tunix sampler over `model` with a cache sized for prompt + generation"
+def sampling_steps(longest_prompt: int, # tokens in the call's longest prompt, as the sampler tokenizes it
+                   max_prompt_length: int | None, # the `max_prompt_length` handed to Tunix's sampler
+                   generation_steps: int, # new tokens to generate
+                  ) -> int:
+    "KV-cache slots Tunix's sampler uses: the prompt padded as Tunix pads it, plus the generated tokens"
+    from tunix.generate.utils import next_power_of_2
+    fits = max_prompt_length is not None and longest_prompt <= max_prompt_length
+    return (max_prompt_length if fits else next_power_of_2(longest_prompt)) + generation_steps
+
+def make_sampler(model, tokenizer, model_config, config: ColabTrainingConfig, cache_size: int | None = None):
+    "A Tunix sampler over `model`; its cache holds `cache_size` tokens (default: a full prompt and a full generation)"
     from tunix.generate import sampler as sampler_lib
-    cache = sampler_lib.CacheConfig(cache_size=config.max_prompt_length + config.total_generation_steps + 8,
-                                    num_layers=model_config.num_layers, num_kv_heads=model_config.num_kv_heads,
-                                    head_dim=model_config.head_dim)
+    size = cache_size or sampling_steps(config.max_prompt_length, config.max_prompt_length, config.total_generation_steps)
+    cache = sampler_lib.CacheConfig(cache_size=size, num_layers=model_config.num_layers,
+                                    num_kv_heads=model_config.num_kv_heads, head_dim=model_config.head_dim)
     return sampler_lib.Sampler(transformer=model, tokenizer=tokenizer, cache_config=cache)
 
 def eos_token_ids(tokenizer, config: ColabTrainingConfig) -> list[int]:
@@ -99,10 +108,21 @@ def eos_token_ids(tokenizer, config: ColabTrainingConfig) -> list[int]:
     return sorted(i for i in ids if i is not None and i != tokenizer.unk_token_id)
 
 def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, max_tokens: int | None = None) -> list[str]:
-    "Completions of already formatted `prompts` by the session's policy"
+    "Completions of already formatted `prompts` by the session's policy (at most `max_tokens`, default `total_generation_steps`)"
     c = session.config
-    out = session.sampler(list(prompts), max_generation_steps=max_tokens or c.total_generation_steps,
-                          max_prompt_length=c.max_prompt_length, eos_tokens=eos_token_ids(session.tokenizer, c),
+    steps = c.total_generation_steps if max_tokens is None else max_tokens
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+        raise ValueError(f"max_tokens={max_tokens!r} is not a number of tokens; use a positive integer, "
+                         f"or None for total_generation_steps ({c.total_generation_steps})")
+    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
+    if not prompts: return []
+    longest = max(len(session.sampler.tokenize(p)) for p in prompts)
+    width = max(c.max_prompt_length, longest)  # Tunix pads to exactly this width when it is given one that fits
+    need = sampling_steps(longest, width, steps)
+    if need > session.sampler.cache_config.cache_size:
+        session.sampler = make_sampler(session.lora_model, session.tokenizer, session.model_config, c, cache_size=need)
+    out = session.sampler(prompts, max_generation_steps=steps, max_prompt_length=width,
+                          eos_tokens=eos_token_ids(session.tokenizer, c),
                           temperature=1e-6 if greedy else c.temperature, top_p=None if greedy else c.top_p,
                           top_k=1 if greedy else c.top_k, seed=c.seed)
     return [t.strip() for t in out.text]
