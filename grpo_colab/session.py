@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any, Callable
 import jax
 from .config import ColabTrainingConfig, in_colab
-from .data import prepare_datasets, format_prompt
+from .data import prepare_datasets, drop_long_prompts, format_prompt
 from .rewards import create_reward_functions, reward_names
-from .judge import make_judge
+from .judge import make_judge, EndpointJudge
 from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
                                check_vocab, apply_lora)
 
 # %% auto #0
 __all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'sampling_steps', 'make_sampler',
-           'eos_token_ids', 'generate', 'check_prompt_lengths', 'prepare_colab_session']
+           'eos_token_ids', 'generate', 'prepare_colab_session']
 
 # %% ../nbs/06_session.ipynb #5ec52a0d
 @dataclass(repr=False)
@@ -127,16 +127,6 @@ def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, m
                           top_k=1 if greedy else c.top_k, seed=c.seed)
     return [t.strip() for t in out.text]
 
-# %% ../nbs/06_session.ipynb #59c04bb9
-def check_prompt_lengths(tokenizer, *datasets, config: ColabTrainingConfig):
-    "Refuse data whose longest prompt, in tokens, exceeds `config.max_prompt_length`"
-    prompts = [r["prompts"] for ds in datasets for r in ds]
-    longest = max(len(ids) for ids in tokenizer(prompts)["input_ids"])
-    if longest > config.max_prompt_length:
-        raise ValueError(f"max_prompt_length={config.max_prompt_length} is shorter than the longest prompt ({longest} tokens); "
-                         f"raise it to at least {longest}, or shorten system_prompt / filter long questions")
-    return longest
-
 # %% ../nbs/06_session.ipynb #9f2e1f66
 def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     "Credentials, Drive, run folder, data, mesh, model, tokenizer, LoRA and sampler for `config`"
@@ -147,14 +137,16 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     train_ds, eval_ds = prepare_datasets(config)
     reward_names(config)  # a typo in reward_weights fails here, before any weight is read
     ensure_run_dir(config)
+    judge = make_judge(config) if config.rubric_judge != "reference" else None  # these judges need no model
+    if isinstance(judge, EndpointJudge): judge.check()  # a wrong URL, model or key fails before any weight loads
     maybe_initialize_distributed()
     mesh = make_mesh(config)
     model_dir = resolve_model_dir(config)
     tokenizer = load_tokenizer(model_dir, config)
-    check_prompt_lengths(tokenizer, train_ds, eval_ds, config=config)
+    train_ds, eval_ds = drop_long_prompts(tokenizer, train_ds, eval_ds, config)
     base, model_config = load_model(config, model_dir, mesh)
     check_vocab(tokenizer, model_config)
-    reward_fns = create_reward_functions(config, judge=make_judge(config, base, tokenizer, mesh))
+    reward_fns = create_reward_functions(config, judge=judge or make_judge(config, base, tokenizer, mesh))
     lora = apply_lora(base, config, mesh)
     sampler = make_sampler(lora, tokenizer, model_config, config)
     s = ColabSession(config, mesh, model_dir, model_config, base, lora, tokenizer, sampler, train_ds, eval_ds, reward_fns, drive)
