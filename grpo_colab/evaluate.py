@@ -14,7 +14,7 @@ from .rewards import format_regex, extract_answer, answer_score
 from .session import ColabSession, generate
 
 # %% auto #0
-__all__ = ['EvalResult', 'evaluate', 'evaluation_table']
+__all__ = ['EvalResult', 'evaluate', 'evaluation_table', 'hacking_alarm', 'PeriodicEval']
 
 # %% ../nbs/12_evaluate.ipynb #640ea149
 @dataclass(repr=False)
@@ -54,7 +54,8 @@ def evaluate(config: ColabTrainingConfig, # the run's config (tags, data kind)
     fields = {k: np.array([r[k] for r in recs]) for k in recs[0] if k != "prompts"}
     m = {"examples": len(recs)}
     if has_answers(config):
-        m["accuracy"] = float(np.mean([answer_score(extract_answer(c, config), r["answer"]) == 1.0 for c, r in zip(completions, recs)]))
+        m["accuracy"] = float(np.mean([answer_score(extract_answer(c, config), r["answer"], config.answer_rel_tol) == 1.0
+                                      for c, r in zip(completions, recs)]))
     rx = format_regex(config)
     m["format_rate"] = float(np.mean([bool(rx.fullmatch(c)) for c in completions]))
     total, counters = np.zeros(len(recs)), {}
@@ -78,3 +79,42 @@ def evaluation_table(**results: EvalResult):
         a, b = df.columns
         df["change"] = df[b] - df[a]
     return df.round(3)
+
+# %% ../nbs/12_evaluate.ipynb #5eece8c7
+def hacking_alarm(evals: list[dict], # one per evaluation: `step`, `reward` (mean training reward since the last one), `accuracy`, `examples`
+                  window: int = 3, # how many of the latest evaluations to compare, first against last
+                 ) -> str | None:
+    "A warning when the training reward rose while held-out accuracy fell over the last `window` evaluations, else None"
+    w = [e for e in evals if e.get("accuracy") is not None and e.get("reward") is not None][-window:]
+    if len(w) < 2: return None
+    a, b = w[0], w[-1]
+    if b["reward"] > a["reward"] and a["accuracy"] - b["accuracy"] >= 1 / max(b.get("examples", 1), 1) - 1e-9:
+        return (f"training reward rose {a['reward']:.2f} -> {b['reward']:.2f} between steps {a['step']} and {b['step']} while held-out "
+                f"accuracy fell {a['accuracy']:.0%} -> {b['accuracy']:.0%}: the policy may be learning what the reward pays for "
+                "rather than the task (reward hacking). Read its completions (evaluate(config, session)), and check the reward weights.")
+    return None
+
+# %% ../nbs/12_evaluate.ipynb #154716c0
+class PeriodicEval:
+    "Held-out evaluation every `config.eval_every` steps during training, with the reward-hacking alarm"
+    def __init__(self, config: ColabTrainingConfig, session: ColabSession, window: int = 3):
+        self.config, self.session, self.window = config, session, window
+        self.evals, self.alarmed = [], False
+
+    def __call__(self, step: int, history: list[dict]) -> dict:
+        "Metrics to add to step `step`'s row (empty when this step is not evaluated); `history` holds the rows so far"
+        if not self.config.eval_every or step % self.config.eval_every: return {}
+        m = evaluate(self.config, self.session, max_examples=self.config.eval_examples, show=False).metrics
+        since = self.evals[-1]["step"] if self.evals else 0
+        rewards = [r["rewards/sum"] for r in history if since < r["step"] <= step and "rewards/sum" in r]
+        self.evals.append(dict(step=step, reward=float(np.mean(rewards)) if rewards else None,
+                               accuracy=m.get("accuracy"), examples=m["examples"]))
+        out = {"eval/accuracy": m.get("accuracy"), "eval/format_rate": m["format_rate"], "eval/rewards/sum": m["rewards/sum"]}
+        out = {k: v for k, v in out.items() if v is not None}
+        msg = None if self.alarmed else hacking_alarm(self.evals, self.window)
+        if msg:
+            self.alarmed = True
+            from tqdm.auto import tqdm
+            tqdm.write(f"WARNING (step {step}): {msg}")  # above the progress bar, not inside it
+            out["alarm/reward_hacking"] = 1.0
+        return out

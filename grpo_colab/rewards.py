@@ -40,6 +40,11 @@ _PROSE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")  # a word of three letters o
 _MATH_MODE = re.compile(r"(?<!\\)\$|\\boxed")  # already has an unescaped $ or a \boxed
 MAX_ANSWER_CHARS = 400 # longer answer blocks are compared as text, never handed to the symbolic parser
 
+class _NoTimeoutNotice(logging.Filter):
+    "math-verify announces once that timeouts are off; off the main thread they are, on purpose (answers are capped instead)"
+    def filter(self, record): return "Timeout is disabled" not in record.getMessage()
+for _name in ("math_verify.grader", "math_verify.parser"): logging.getLogger(_name).addFilter(_NoTimeoutNotice())
+
 def _timeout():
     "math-verify's timeouts use SIGALRM, which only the main thread may set"
     return 5 if threading.current_thread() is threading.main_thread() else None

@@ -51,7 +51,7 @@ class MetricsRecorder:
     def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None):
         from tqdm.auto import tqdm
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
-        self.history, self._pending, self._last = [], [], time.perf_counter()
+        self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
         self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
     def _actor(self, name, step):
@@ -83,7 +83,12 @@ class MetricsRecorder:
             rec.update({k: v for k, v in actor.items() if v is not None})
             self._write(self._pending.pop(0))
 
+    def annotate(self, step: int, values: dict):
+        "Add `values` (e.g. a held-out evaluation) to step `step`'s row, which is written once its loss is known"
+        if values: self.extra.setdefault(step, {}).update(values)
+
     def _write(self, rec):
+        rec.update(self.extra.pop(rec["step"], {}))
         self.history.append(rec)
         with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
         if self.wandb_run is not None: self.wandb_run.log(rec, step=rec["step"])
@@ -106,10 +111,13 @@ class ShareFrozenBase(TrainingHooks):
     def __init__(self, reference, policy):
         ref, pol = _frozen_variables(reference), _frozen_variables(policy)
         self.pairs = [(ref[p], pol[p]) for p in ref.keys() & pol.keys()]  # live Variables: found once, reused every step
+        self.after_step = []  # callables run after each update, once the reference is re-tied
     def tie(self, policy=None):
         for r, p in self.pairs:
             if r.get_value() is not p.get_value(): r.set_value(p.get_value())
-    def on_train_step_end(self, train_ctx, train_step=None, train_loss=None): self.tie()
+    def on_train_step_end(self, train_ctx, train_step=None, train_loss=None):
+        self.tie()
+        for f in self.after_step: f()
     def on_train_start(self, train_ctx): pass
     def on_train_end(self, train_ctx): self.tie()
     def on_train_step_start(self, train_ctx): pass
@@ -200,6 +208,13 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     cluster.with_external_metrics_logger(recorder)
     sharing = ShareFrozenBase(session.base_model, session.lora_model)
     cluster.actor_trainer.with_training_hooks(sharing)
+    if config.eval_every:
+        from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
+        periodic, evaluated = PeriodicEval(config, session), set()
+        def held_out():
+            step = cluster.global_steps
+            if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
+        sharing.after_step.append(held_out)
     learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns)],
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                  beta=config.beta, epsilon=config.epsilon))
