@@ -15,8 +15,8 @@ from fastcore.basics import patch
 from .registry import MODELS, get_model_spec
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig',
-           'parse_overrides']
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle',
+           'resolve_secret', 'ColabTrainingConfig', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -101,6 +101,11 @@ class ColabTrainingConfig:
     num_iterations: int = 1 # optimisation passes per batch of rollouts
     beta: float = 0.08 # KL penalty weight
     epsilon: float = 0.2 # PPO-style clipping
+    algorithm: str = "grpo" # policy-gradient variant: grpo, dapo (Decoupled Clip and Dynamic sAmpling), dr_grpo (GRPO Done Right) or gspo (Group Sequence Policy Optimization)
+    epsilon_high: float | None = None # dapo only: upper clip bound ("clip-higher", >= epsilon); None: 0.28 for dapo
+    loss_agg_mode: str | None = None # how per-token losses become one number (see `LOSS_AGG_MODES`); None: the algorithm's default
+    overlong_buffer: int | None = None # dapo only: the last N tokens before total_generation_steps where reward falls linearly by up to overlong_penalty; None: no shaping
+    overlong_penalty: float = 1.0 # dapo only: reward lost by a completion that reaches total_generation_steps (with overlong_buffer)
     reward_weights: dict[str, float] | None = None # reward name -> weight; None: all 1.0
     answer_rel_tol: float = 0.0 # relative tolerance for numeric answers (0: exact, so 1081 is not 1080)
     # --- rubric rewards (Rubrics as Rewards) and their judge
@@ -162,6 +167,29 @@ class ColabTrainingConfig:
         if isinstance(self.lora_target_modules, list): self.lora_target_modules = tuple(self.lora_target_modules)
         if isinstance(self.dataset_files, tuple): self.dataset_files = list(self.dataset_files)
         self.validate()
+
+# %% ../nbs/01_config.ipynb #a1g0c0f2
+ALGORITHMS = ("grpo", "dapo", "dr_grpo", "gspo") # names as in the papers and TRL
+LOSS_AGG_MODES = ("token-mean", "sequence-mean-token-mean", "sequence-mean-token-scale", "seq-mean-token-sum",
+                  "sequence-mean-token-sum-norm") # Tunix 0.1.7's `common.aggregate_loss` modes
+
+def _check_algorithm(c: ColabTrainingConfig):
+    "Reject an algorithm Tunix lacks and knobs the chosen algorithm does not use"
+    _check(c.algorithm in ALGORITHMS, "algorithm", c.algorithm, f"one of {ALGORITHMS}")
+    dapo = c.algorithm == "dapo"
+    for f in ("epsilon_high", "overlong_buffer"):
+        _check(dapo or getattr(c, f) is None, f, getattr(c, f), f"None unless algorithm='dapo' (a DAPO-only knob; algorithm={c.algorithm!r})")
+    _check(dapo or c.overlong_penalty == 1.0, "overlong_penalty", c.overlong_penalty, "1.0 (unused) unless algorithm='dapo'")
+    eh = c.epsilon_high
+    _check(eh is None or (isinstance(eh, (int, float)) and math.isfinite(eh) and eh >= c.epsilon), "epsilon_high", eh,
+           f"None or a number >= epsilon={c.epsilon}")
+    _check(c.loss_agg_mode is None or c.loss_agg_mode in LOSS_AGG_MODES, "loss_agg_mode", c.loss_agg_mode, f"None or one of {LOSS_AGG_MODES}")
+    _check(not dapo or c.beta == 0, "beta", c.beta, "0 with algorithm='dapo' (DAPO has no KL term)")
+    ob = c.overlong_buffer
+    _check(ob is None or (isinstance(ob, int) and not isinstance(ob, bool) and 0 < ob <= c.total_generation_steps), "overlong_buffer", ob,
+           f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]")
+    _check(isinstance(c.overlong_penalty, (int, float)) and math.isfinite(c.overlong_penalty) and c.overlong_penalty >= 0,
+           "overlong_penalty", c.overlong_penalty, "a number >= 0")
 
 # %% ../nbs/01_config.ipynb #6e576017
 def _check(ok, field, value, accepted):
@@ -230,6 +258,7 @@ def validate(self: ColabTrainingConfig):
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
+    _check_algorithm(self)
 
 # %% ../nbs/01_config.ipynb #675b39e0
 @patch(as_prop=True)
