@@ -78,7 +78,7 @@ class MetricsRecorder:
     def _flush(self, force=False):
         while self._pending:
             rec = self._pending[0]
-            actor = {n: self._actor(n, rec["step"]) for n in ("loss", "kl")}
+            actor = {n: self._actor(n, rec["step"]) for n in ("loss", "kl", "pg_clipfrac", "entropy")}
             if actor["loss"] is None and not force: return
             rec.update({k: v for k, v in actor.items() if v is not None})
             self._write(self._pending.pop(0))
@@ -143,6 +143,7 @@ class TrainerState:
     start_step: int # 0, or the step training resumed from
     steps_done: int # global steps completed, resumed ones included
     elapsed_s: float
+    learner: Any = None # the Tunix learner that ran: `GRPOLearner`, `DAPOLearner` or `DrGRPOLearner` (see `make_learner`)
 
     def reward_trend(self, key: str = "rewards/sum") -> tuple[float, float]:
         "Mean of `key` over the first and the last quarter of this run's steps"
@@ -194,7 +195,7 @@ def read_metrics(run_dir: Path) -> list[dict]:
 # %% ../nbs/07_train.ipynb #cc592648
 def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
-    from tunix.rl.grpo.grpo_learner import GRPOConfig, GRPOLearner
+    from grpo_colab.algorithms import make_learner  # the learner for config.algorithm (its own notebook, later)
     done = checkpoint_steps(config.checkpoint_dir)
     if done and not config.resume:
         raise FileExistsError(f"{str(config.checkpoint_dir)!r} already holds checkpoints (steps {done}) and resume=False. "
@@ -215,13 +216,11 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
             step = cluster.global_steps
             if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
         sharing.after_step.append(held_out)
-    learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns)],
-                          algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
-                                                 beta=config.beta, epsilon=config.epsilon))
+    learner = make_learner(config, cluster, session.reward_fns, [reward_metrics(session.reward_fns)])
     try:
         if start < config.num_batches:
             learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
     finally: recorder.finish()
     sharing.tie()
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
-                        max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0)
+                        max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0, learner)
