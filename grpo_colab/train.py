@@ -14,7 +14,7 @@ import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids
+from .session import ColabSession, eos_token_ids, sampling_steps
 from .rewards import reward_metrics
 
 # %% auto #0
@@ -48,9 +48,11 @@ def _mean(values):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None):
+    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None,
+                 kl_enabled: bool = True):
         from tqdm.auto import tqdm
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
+        self.kl_enabled = kl_enabled  # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
         self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
@@ -78,9 +80,9 @@ class MetricsRecorder:
     def _flush(self, force=False):
         while self._pending:
             rec = self._pending[0]
-            actor = {n: self._actor(n, rec["step"]) for n in ("loss", "kl")}
+            actor = {n: self._actor(n, rec["step"]) for n in (("loss", "kl") if self.kl_enabled else ("loss",))}
             if actor["loss"] is None and not force: return
-            rec.update({k: v for k, v in actor.items() if v is not None})
+            rec.update({k: v for k, v in actor.items() if v is not None}, kl_enabled=self.kl_enabled)
             self._write(self._pending.pop(0))
 
     def annotate(self, step: int, values: dict):
@@ -171,12 +173,14 @@ def _cluster(config, session, optimizer):
         pbar_description=f"GRPO {config.experiment_name}")
     rollout = base_rollout.RolloutConfig(
         max_tokens_to_generate=config.total_generation_steps, max_prompt_length=config.max_prompt_length,
-        kv_cache_size=config.max_prompt_length + config.total_generation_steps + 8, temperature=config.temperature,
+        kv_cache_size=sampling_steps(config.max_prompt_length, config.max_prompt_length, config.total_generation_steps),
+        temperature=config.temperature,
         top_p=config.top_p, top_k=config.top_k, eos_tokens=eos_token_ids(session.tokenizer, config))
-    mesh = session.mesh
-    return rlc.RLCluster(actor=session.lora_model, reference=session.base_model, tokenizer=session.tokenizer,
+    mesh, kl = session.mesh, config.beta != 0
+    roles = {rlc.Role.ACTOR: mesh, rlc.Role.ROLLOUT: mesh} | ({rlc.Role.REFERENCE: mesh} if kl else {})
+    return rlc.RLCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
                          cluster_config=rlc.ClusterConfig(
-                             role_to_mesh={rlc.Role.ACTOR: mesh, rlc.Role.REFERENCE: mesh, rlc.Role.ROLLOUT: mesh},
+                             role_to_mesh=roles,
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
 
 def _wandb_run(config):
@@ -204,7 +208,8 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     t0 = time.perf_counter()
     cluster = _cluster(config, session, make_optimizer(config))
     recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
-                               _wandb_run(config))
+                               _wandb_run(config), kl_enabled=config.beta != 0)
+    if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
     cluster.with_external_metrics_logger(recorder)
     sharing = ShareFrozenBase(session.base_model, session.lora_model)
     cluster.actor_trainer.with_training_hooks(sharing)
