@@ -139,6 +139,7 @@ class ColabTrainingConfig:
     checkpoint_every: int = 50 # save a checkpoint every N steps
     max_checkpoints_to_keep: int = 3
     resume: bool = True # continue from the latest checkpoint of this experiment
+    compilation_cache: bool = True # keep compiled XLA programs in run_dir/jax_cache (on Drive with save_to_drive), so a restarted runtime skips most compiling
     seed: int = 42
     test_question: str | None = None # default question for `quick_test`
     use_wandb: bool = False
@@ -227,6 +228,7 @@ def validate(self: ColabTrainingConfig):
     ev = self.eval_every
     _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
     _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
+    _check(isinstance(self.compilation_cache, bool), "compilation_cache", self.compilation_cache, "True or False")
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
