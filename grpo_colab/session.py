@@ -19,8 +19,8 @@ from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir,
                                check_vocab, apply_lora)
 
 # %% auto #0
-__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'sampling_steps', 'make_sampler',
-           'eos_token_ids', 'generate', 'prepare_colab_session']
+__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache', 'sampling_steps',
+           'make_sampler', 'eos_token_ids', 'generate', 'prepare_colab_session']
 
 # %% ../nbs/06_session.ipynb #5ec52a0d
 @dataclass(repr=False)
@@ -84,6 +84,21 @@ def ensure_run_dir(config: ColabTrainingConfig) -> Path:
                            "set output_dir (or drive_folder) to a writable folder") from e
     return d
 
+# %% ../nbs/06_session.ipynb #40c79c3e
+def enable_compilation_cache(config: ColabTrainingConfig) -> Path | None:
+    "Keep compiled XLA programs in `run_dir/jax_cache`; return that folder (None when `compilation_cache=False`)"
+    if not config.compilation_cache: return None
+    from jax.experimental.compilation_cache import compilation_cache as cc
+    d = config.run_dir / "jax_cache"
+    d.mkdir(parents=True, exist_ok=True)
+    if jax.config.jax_compilation_cache_dir != str(d):
+        cc.reset_cache()  # JAX opens its cache once per process: reopen it in this run's folder
+        jax.config.update("jax_compilation_cache_dir", str(d))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    jax.config.update("jax_persistent_cache_enable_xla_caches", "none")  # else the GPU autotune folder's path enters every key
+    return d
+
 # %% ../nbs/06_session.ipynb #72420bfe
 def sampling_steps(longest_prompt: int, # tokens in the call's longest prompt, as the sampler tokenizes it
                    max_prompt_length: int | None, # the `max_prompt_length` handed to Tunix's sampler
@@ -137,6 +152,7 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     train_ds, eval_ds = prepare_datasets(config)
     reward_names(config)  # a typo in reward_weights fails here, before any weight is read
     ensure_run_dir(config)
+    enable_compilation_cache(config)  # before anything compiles
     judge = make_judge(config) if config.rubric_judge != "reference" else None  # these judges need no model
     if isinstance(judge, EndpointJudge): judge.check()  # a wrong URL, model or key fails before any weight loads
     maybe_initialize_distributed()

@@ -14,7 +14,7 @@ import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids, sampling_steps
+from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
 from .rewards import reward_metrics
 
 # %% auto #0
@@ -206,6 +206,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     start = done[-1] if done else 0
     config.save(config.run_dir / "config.yaml") if not (config.run_dir / "config.yaml").exists() else None
     t0 = time.perf_counter()
+    enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
     cluster = _cluster(config, session, make_optimizer(config))
     recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
                                _wandb_run(config), kl_enabled=config.beta != 0)
