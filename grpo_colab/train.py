@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #27e549a8
 from __future__ import annotations
-import json, math, time
+import gc, json, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from .rewards import reward_metrics
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'ShareFrozenBase',
-           'distinct_param_bytes', 'TrainerState', 'read_metrics', 'train_grpo']
+           'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster', 'read_metrics', 'train_grpo']
 
 # %% ../nbs/07_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -158,6 +158,22 @@ class TrainerState:
                 f"recorded_steps={len(self.metrics)}, elapsed_s={self.elapsed_s:.1f}, "
                 f"checkpoint_dir={str(self.checkpoint_dir)!r})")
 
+# %% ../nbs/07_train.ipynb #e39cf236
+from tunix.rl import rl_cluster as rlc
+
+class LiveAnchorCluster(rlc.RLCluster):
+    "Tunix's `RLCluster` without its full-model anchor snapshot: old log-probs come from the live policy"
+    def _init_cluster(self):
+        super()._init_cluster()
+        self._anchor_policy_state = None  # Tunix copied every weight, the frozen base included, into it
+        gc.collect()
+
+    def get_old_per_token_logps(self, *args, **kwargs):
+        "Old log-probs (num_iterations > 1): called after the rollout and before the batch's first update"
+        self._anchor_policy_state = nnx.state(self.actor_trainer.model)  # the live arrays, no copy
+        try: return super().get_old_per_token_logps(*args, **kwargs)
+        finally: self._anchor_policy_state = None
+
 # %% ../nbs/07_train.ipynb #ff70171d
 def _cluster(config, session, optimizer):
     import orbax.checkpoint as ocp
@@ -178,7 +194,7 @@ def _cluster(config, session, optimizer):
         top_p=config.top_p, top_k=config.top_k, eos_tokens=eos_token_ids(session.tokenizer, config))
     mesh, kl = session.mesh, config.beta != 0
     roles = {rlc.Role.ACTOR: mesh, rlc.Role.ROLLOUT: mesh} | ({rlc.Role.REFERENCE: mesh} if kl else {})
-    return rlc.RLCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
+    return LiveAnchorCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
                          cluster_config=rlc.ClusterConfig(
                              role_to_mesh=roles,
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
