@@ -85,6 +85,7 @@ class ColabTrainingConfig:
     lora_alpha: float = 64.0
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
+    remat: bool = False # recompute each layer's activations in the backward pass instead of keeping them: far less memory for long generations, about a third more compute
     # --- data
     dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
