@@ -19,7 +19,8 @@ from .rewards import reward_metrics
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'ShareFrozenBase',
-           'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster', 'read_metrics', 'train_grpo']
+           'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster', 'donate_model_in_update', 'read_metrics',
+           'train_grpo']
 
 # %% ../nbs/07_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -174,6 +175,27 @@ class LiveAnchorCluster(rlc.RLCluster):
         try: return super().get_old_per_token_logps(*args, **kwargs)
         finally: self._anchor_policy_state = None
 
+# %% ../nbs/07_train.ipynb #d0b2ae81
+import contextlib
+from unittest import mock
+
+class _DonatingNNX:
+    "flax.nnx, except that `jit` also donates the model where Tunix donates only the optimizer"
+    def __getattr__(self, name): return getattr(nnx, name)
+    @staticmethod
+    def jit(fn, *, donate_argnames=(), **kw):
+        if tuple(donate_argnames) == ("optimizer",): donate_argnames = ("model", "optimizer")
+        return nnx.jit(fn, donate_argnames=donate_argnames, **kw)
+
+def donate_model_in_update(trainer):
+    "Make Tunix's `trainer` compile its update with the model's buffers donated (no second copy of the base)"
+    from tunix.sft import peft_trainer
+    build = trainer.jit_train_and_eval_step
+    def jit_train_and_eval_step(*args, **kwargs):
+        with mock.patch.object(peft_trainer, "nnx", _DonatingNNX()): return build(*args, **kwargs)
+    trainer.jit_train_and_eval_step = jit_train_and_eval_step
+    return trainer
+
 # %% ../nbs/07_train.ipynb #ff70171d
 def _cluster(config, session, optimizer):
     import orbax.checkpoint as ocp
@@ -230,6 +252,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     cluster.with_external_metrics_logger(recorder)
     sharing = ShareFrozenBase(session.base_model, session.lora_model)
     cluster.actor_trainer.with_training_hooks(sharing)
+    donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
     if config.eval_every:
         from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
         periodic, evaluated = PeriodicEval(config, session), set()
