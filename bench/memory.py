@@ -67,6 +67,7 @@ def main():
     ap.add_argument("--dtype", default="auto")
     ap.add_argument("--tag", default="")
     ap.add_argument("--trim", action="store_true", help="call malloc_trim after each phase")
+    ap.add_argument("--remat", action="store_true", help="config remat=True (recompute activations in the backward pass)")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     from shapes import shape_checkpoint, registry_model
@@ -87,7 +88,8 @@ def main():
                                  output_dir=tempfile.mkdtemp(), experiment_name="memory", dtype=args.dtype,
                                  num_batches=args.steps, batch_size=args.batch, num_generations=args.generations,
                                  total_generation_steps=args.new_tokens, max_prompt_length=args.prompt, checkpoint_every=1,
-                                 lora_rank=args.rank, lora_alpha=float(args.rank), beta=args.beta, export_merged=False)
+                                 lora_rank=args.rank, lora_alpha=float(args.rank), beta=args.beta, export_merged=False,
+                                 remat=args.remat)
     session = prepare_colab_session(config)
     mem.mark("load")
     weight_bytes = sum(x.nbytes for x in jax.tree.leaves(__import__("flax").nnx.state(session.base_model)) if hasattr(x, "nbytes"))
@@ -137,7 +139,11 @@ def main():
           f"{train_s / args.steps:.1f} s per step (compilation included)")
     out = Path(__file__).parent / "results" / f"memory-{args.shape}{'-' + args.tag if args.tag else ''}.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(dict(args=vars(args), measure=kind, weight_bytes=weight_bytes, distinct_param_bytes=held,
+    from grpo_colab.fit import plan_fit
+    plan = plan_fit(config, "cpu" if mem.device is None else None)
+    print(f"plan_fit predicted {gb(plan.peak):.2f} GiB at the peak: measured / planned = {peak / plan.peak:.2f}")
+    env = {k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "XLA_"))}
+    out.write_text(json.dumps(dict(args=vars(args), measure=kind, env=env, plan_peak=plan.peak, plan=plan.components, weight_bytes=weight_bytes, distinct_param_bytes=held,
                                    distinct_param_bytes_after=held_after, peak=peak, steady=steady,
                                    peak_ratio=peak / weight_bytes, steady_ratio=steady / weight_bytes,
                                    phases=phases, live_arrays=mem.live, seconds_per_step=train_s / args.steps), indent=2))

@@ -85,6 +85,7 @@ class ColabTrainingConfig:
     lora_alpha: float = 64.0
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
+    strict_fit: bool = False # refuse (instead of warn) when `plan_fit` predicts the run does not fit the accelerator
     remat: bool = False # recompute each layer's activations in the backward pass instead of keeping them: far less memory for long generations, about a third more compute
     # --- data
     dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
@@ -226,6 +227,7 @@ def validate(self: ColabTrainingConfig):
            "a number in [0, 1) (0 = exact)")
     _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
            self.max_dropped_fraction, "a number in [0, 1]")
+    for f in ("strict_fit", "remat"): _check(isinstance(getattr(self, f), bool), f, getattr(self, f), "True or False")
     ev = self.eval_every
     _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
     _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
@@ -277,7 +279,8 @@ PRESETS = {
                  max_grad_norm=1.0, max_prompt_length=64, total_generation_steps=32, temperature=1.0,
                  top_k=None, checkpoint_every=40, experiment_name="tiny", test_question="What is 3 plus 4?",
                  system_prompt="Think step by step inside <reasoning> tags, then give the final number inside <answer> tags."),
-    "colab-gemma3-1b": dict(),
+    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (04_fit) for the design document's setup
+    "colab-gemma3-1b": dict(model="gemma3-1b-it", remat=True, micro_batch_size=1, total_generation_steps=512),
 }
 
 @patch(cls_method=True)

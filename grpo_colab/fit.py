@@ -97,7 +97,8 @@ def arch_of(model: str) -> Arch:
     from grpo_colab.registry import get_model_spec
     spec = get_model_spec(model)
     if spec.tunix_config is None:  # the packaged tiny model
-        hf = json.loads((Path(__file__).parent / "assets" / "tiny-gemma3" / "config.json").read_text())
+        import grpo_colab
+        hf = json.loads((Path(grpo_colab.__file__).parent / "assets" / "tiny-gemma3" / "config.json").read_text())
         return Arch(hf["num_hidden_layers"], hf["hidden_size"], hf["intermediate_size"], hf["num_attention_heads"],
                     hf["num_key_value_heads"], hf["head_dim"], hf["vocab_size"])
     import importlib
@@ -109,7 +110,7 @@ def arch_of(model: str) -> Arch:
 
 # %% ../nbs/04_fit.ipynb #65bbfe18
 _BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
-RUNTIME_GIB = {"gpu": 0.6, "tpu": 0.3, "cpu": 1.0} # framework memory: CUDA context and workspaces; TPU runtime; Python, JAX and compiled programs
+RUNTIME_GIB = {"gpu": 0.6, "tpu": 0.3, "cpu": 2.5} # framework memory: CUDA context and workspaces; TPU runtime; on the CPU, Python, JAX, compiled programs and what the allocator keeps
 
 def components(config: ColabTrainingConfig, # the run
                dtype: str, # the parameter dtype to plan for
@@ -123,13 +124,14 @@ def components(config: ColabTrainingConfig, # the run
     n_roll = config.batch_size * G  # sequences the rollout samples at once
     n_upd = (config.micro_batch_size or config.batch_size) * G  # sequences in one forward/backward pass
     lora = a.lora_params(config.lora_rank)
-    per_token_layer = 6 * a.hidden + 3 * a.intermediate + 2 * a.heads * a.head_dim  # kept for the backward pass
+    per_token_layer = (6 * a.hidden + 3 * a.intermediate + 2 * a.heads * a.head_dim) * d + a.heads * T * 4  # kept for the backward pass
+    kept_layers = 1 if config.remat else a.layers  # with remat, one block's activations at a time (plus each block's input)
     return {
         "weights": a.params * d,
         "lora + adam": 4 * lora * d,  # parameters, gradients, two moments
         "kv cache": n_roll * T * a.layers * a.kv_heads * a.head_dim * 2 * d,
         "logits": n_upd * T * a.vocab * (d + 8),  # logits, float32 log-softmax and its gradient
-        "activations": n_upd * T * a.layers * (per_token_layer * d + a.heads * T * 4),  # incl. attention scores
+        "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if config.remat else 0)),
         "runtime": int(RUNTIME_GIB[kind] * 2**30),
     }
 
@@ -175,6 +177,7 @@ class FitPlan:
 def _knobs(c: ColabTrainingConfig):
     "Single changes that lower memory, mildest first"
     if c.dtype in ("auto", "float32"): yield "dtype='bfloat16'", dict(dtype="bfloat16")
+    if not c.remat: yield "remat=True", dict(remat=True)
     if (c.micro_batch_size or c.batch_size) > 1: yield "micro_batch_size=1", dict(micro_batch_size=1)
     g = c.num_generations
     while g > 2: g //= 2; yield f"num_generations={g}", dict(num_generations=g)

@@ -182,9 +182,9 @@ def llama3_config(hf: dict, dtype):
 
 # %% ../nbs/04_models.ipynb #c5cc358b
 def param_dtype(config: ColabTrainingConfig):
-    "The parameter dtype: the config's, or bfloat16 on accelerators and float32 on CPU"
-    if config.dtype != "auto": return jnp.dtype(config.dtype)
-    return jnp.float32 if jax.default_backend() == "cpu" else jnp.bfloat16
+    "The parameter dtype: the config's, or what `auto` means on this accelerator (`grpo_colab.fit.auto_dtype`)"
+    from grpo_colab.fit import auto_dtype, detect_accelerator
+    return jnp.dtype(auto_dtype(config, detect_accelerator()))
 
 _LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors"),
             "gemma2": (gemma2_config, "tunix.models.gemma.params_safetensors"),
