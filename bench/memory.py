@@ -134,7 +134,7 @@ def main():
         print(f"{name:16}{b['n']:>6}{gb(b['peak']):>10.2f}{b['peak'] / weight_bytes:>10.2f}{gb(end):>9.2f}{end / weight_bytes:>10.2f}")
     train_phases = [p for p in phases if p["phase"] in ("rollout", "update", "checkpoint save")]
     peak = max(p["peak"] for p in phases)
-    steady = max(p["end"] for p in phases if p["phase"] in ("update", "checkpoint save")) if train_phases else 0
+    steady = max(p["end"] for p in phases if p["phase"] == "checkpoint save") if train_phases else 0  # between steps
     print(f"overall peak {gb(peak):.2f} GiB = {peak / weight_bytes:.2f}x weights; between steps {gb(steady):.2f} GiB = {steady / weight_bytes:.2f}x; "
           f"{train_s / args.steps:.1f} s per step (compilation included)")
     out = Path(__file__).parent / "results" / f"memory-{args.shape}{'-' + args.tag if args.tag else ''}.json"
