@@ -29,6 +29,7 @@ def config_from_args(args) -> ColabTrainingConfig:
 
 def _parser():
     p = argparse.ArgumentParser(prog="grpo-colab", description="GRPO fine-tuning with Tunix, from the shell")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error, not just its one-line message")
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train (or resume) a run, then export it")
     t.add_argument("--preset", help="start from a preset, e.g. tiny")
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 from grpo_colab.export import load_trained, quick_test
                 quick_test(config, load_trained(config), args.question)
-    except (ValueError, FileNotFoundError, FileExistsError, RuntimeError) as e:
+    except (ValueError, OSError, RuntimeError) as e:  # user errors: one line; --debug shows where
+        if args.debug: raise
         print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
         return 2
     return 0
