@@ -50,18 +50,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             from grpo_colab.export import run_full_pipeline
             config = config_from_args(args)
-            run_full_pipeline(config)
+            _, state, _ = run_full_pipeline(config)
             print(f"run folder: {config.run_dir}")
+            if state.stopped: return 0 if "max_train_minutes" in state.stopped else 130
         else:
-            cfg_path = Path(args.run) / "config.yaml"
-            if not cfg_path.exists(): raise FileNotFoundError(f"{args.run!r} is not a run folder (no config.yaml)")
-            config = ColabTrainingConfig.load(cfg_path)
+            from grpo_colab.export import config_for_run
+            config = config_for_run(args.run)  # the run in that folder, from whatever folder this runs in
             if args.command == "export":
                 from grpo_colab.export import export_checkpoint
                 export_checkpoint(config)
             else:
                 from grpo_colab.export import load_trained, quick_test
                 quick_test(config, load_trained(config), args.question)
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once
+        if args.debug: raise
+        print(f"grpo-colab {args.command}: interrupted (no checkpoint of the current step; the latest saved one is kept)", file=sys.stderr)
+        return 130
     except (ValueError, OSError, RuntimeError) as e:  # user errors: one line; --debug shows where
         if args.debug: raise
         print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)

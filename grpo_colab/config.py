@@ -139,6 +139,7 @@ class ColabTrainingConfig:
     checkpoint_every: int = 50 # save a checkpoint every N steps
     max_checkpoints_to_keep: int = 3
     resume: bool = True # continue from the latest checkpoint of this experiment
+    max_train_minutes: float | None = None # session budget: checkpoint and stop cleanly before this many minutes of training; None: no limit
     seed: int = 42
     test_question: str | None = None # default question for `quick_test`
     use_wandb: bool = False
@@ -229,6 +230,8 @@ def validate(self: ColabTrainingConfig):
            "a number in [0, 1) (0 = exact)")
     _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
            self.max_dropped_fraction, "a number in [0, 1]")
+    mt = self.max_train_minutes
+    _check(mt is None or (math.isfinite(mt) and mt > 0), "max_train_minutes", mt, "None or a positive number of minutes")
     ev = self.eval_every
     _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
     _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
