@@ -116,7 +116,7 @@ class MetricsRecorder:
         if not self.logger.metric_exists("actor", name, "train"): return None
         hist = self.logger.get_metric_history("actor", name, "train")
         i = step - self.start - 1
-        return float(np.asarray(hist[i])) if i < len(hist) else None
+        return float(np.asarray(hist[i])) if 0 <= i < len(hist) else None
 
     def __call__(self, buffer):
         "Tunix's external-logger hook: one call per finished step"
@@ -148,7 +148,11 @@ class MetricsRecorder:
     def _write(self, rec):
         rec.update(self.extra.pop(rec["step"], {}))
         self.history.append(rec)
-        with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
+        try:
+            with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
+        except OSError as e:  # a full disk or a folder turned read-only: stop, naming it (TrainingFault is defined below)
+            raise TrainingFault(f"could not write step {rec['step']}'s metrics to {str(self.path)!r} ({e.strerror or e}; "
+                                f"{free_space(self.path)})") from e
         if self.wandb_run is not None: self.wandb_run.log({k: _float(v) for k, v in rec.items()}, step=rec["step"])
 
     def finish(self):
@@ -270,7 +274,7 @@ def _wandb_run(config):
     try: import wandb
     except ImportError as e: raise ImportError("use_wandb=True needs `pip install wandb`") from e
     id_file = config.run_dir / "wandb_run_id"  # a resumed run continues the same W&B run
-    run_id = id_file.read_text().strip() if id_file.exists() else wandb.util.generate_id()
+    run_id = id_file.read_text().strip() if id_file.exists() else os.urandom(4).hex()
     id_file.write_text(run_id)
     return wandb.init(project=config.experiment_name, config=config.to_dict(), id=run_id, resume="allow")
 
@@ -326,7 +330,9 @@ class RunLock:
                                f"(since {h.get('since')}); only one training may write a run folder: wait for it, stop it, "
                                "or use another experiment_name")
     def release(self):
-        if self._holder().get("pid") == os.getpid(): self.path.unlink(missing_ok=True)
+        try:
+            if self._holder().get("pid") == os.getpid(): self.path.unlink(missing_ok=True)
+        except OSError: pass  # a folder turned read-only: the next run sees this process is gone
     def __enter__(self): return self.acquire()
     def __exit__(self, *exc): self.release()
 
@@ -366,9 +372,11 @@ class StepGuard:
             raise TrainingFault(f"training stopped at step {step}: the LoRA weights became NaN or infinite in this update "
                                 f"(likely cause: learning_rate={c.learning_rate} too high for max_grad_norm={c.max_grad_norm}, "
                                 f"or a non-finite loss); {self._kept()}. Lower learning_rate and run again to resume")
-        if self.deadline and now + 1.5 * self.step_s + self.save_s > self.deadline and not self.stop_reason:
+        if self.deadline and now + 1.2 * self.step_s + self.save_s > self.deadline and not self.stop_reason:
             self.stop_reason = f"max_train_minutes={self.config.max_train_minutes:g} would be exceeded by the next step"
         if self.stop_reason: force = True
+        if not custom_metadata:  # Tunix's closing save passes none; without the global step a resume would count from 0
+            custom_metadata = {"global_step": step // self.config.num_iterations, "role": "actor"}
         saved = False
         if force or self.manager._checkpoint_manager.should_save(step):
             t = time.time()
@@ -482,7 +490,8 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
                         max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0, stopped)
 
 def _causes(e):
-    while e is not None: yield e; e = e.__cause__ or e.__context__
+    seen = set()
+    while e is not None and id(e) not in seen: seen.add(id(e)); yield e; e = e.__cause__ or e.__context__
 
 def _close(cluster, recorder):
     "Flush what Tunix still buffers (metrics, a due checkpoint) after training stopped early; keep the first error"
