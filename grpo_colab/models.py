@@ -58,6 +58,9 @@ def resolve_model_dir(config: ColabTrainingConfig) -> Path:
     src = config.model_source or config.model_spec.hf_id
     if src is None: return tiny_model_dir()
     if Path(src).expanduser().exists(): return Path(src).expanduser()
+    if src.startswith(("/", ".", "~")) or "\\" in src:
+        raise FileNotFoundError(f"model_source={src!r}: no such local folder; expected an existing folder with config.json "
+                                "and *.safetensors, a Hugging Face repo id (org/name), kaggle:<handle> or gs://...")
     if src.startswith("kaggle:"):
         import kagglehub
         try: return Path(kagglehub.model_download(src[len("kaggle:"):]))
