@@ -16,6 +16,7 @@ from .config import ColabTrainingConfig
 from .data import batches
 from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
 from .rewards import reward_metrics
+from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'ShareFrozenBase',
@@ -49,13 +50,17 @@ def _mean(values):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None,
-                 kl_enabled: bool = True):
-        from tqdm.auto import tqdm
+    def __init__(self,
+                 path: Path, # the `metrics.jsonl` to append to
+                 metrics_logger, # Tunix's metrics logger of the cluster (where loss and KL arrive)
+                 start_step: int = 0, # the step training starts or resumes from
+                 wandb_run=None, # a W&B run that gets every complete record, or None
+                 kl_enabled: bool = True, # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
+                 sinks: list = (), # objects with `write(record)` and `close()` (and optionally `step(partial_record)`)
+                ):
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
-        self.kl_enabled = kl_enabled  # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
+        self.kl_enabled, self.sinks = kl_enabled, list(sinks)
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
-        self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
     def _actor(self, name, step):
         if not self.logger.metric_exists("actor", name, "train"): return None
@@ -74,8 +79,8 @@ class MetricsRecorder:
         now = time.perf_counter()
         rec["step_time_s"], self._last = now - self._last, now
         self._pending.append(rec)
-        self.pbar.update(1)
-        self.pbar.set_postfix(reward=f"{rec.get('rewards/sum', float('nan')):.2f}")
+        for s in self.sinks:
+            if hasattr(s, "step"): s.step(dict(rec))
         self._flush()
 
     def _flush(self, force=False):
@@ -95,11 +100,12 @@ class MetricsRecorder:
         self.history.append(rec)
         with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
         if self.wandb_run is not None: self.wandb_run.log(rec, step=rec["step"])
+        for s in self.sinks: s.write(dict(rec))
 
     def finish(self):
-        "Write the records still waiting for their loss and KL; close the W&B run"
+        "Write the records still waiting for their loss and KL; close the sinks and the W&B run"
         self._flush(force=True)
-        self.pbar.close()
+        for s in self.sinks: s.close()
         if self.wandb_run is not None: self.wandb_run.finish()
 
 # %% ../nbs/07_train.ipynb #fa3a0abe
@@ -234,7 +240,11 @@ def read_metrics(run_dir: Path) -> list[dict]:
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
 # %% ../nbs/07_train.ipynb #cc592648
-def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerState:
+def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, where the run folder is
+               session: ColabSession, # from `prepare_colab_session`: models, data, rewards
+               log_every: int = 10, # without a notebook front end: print one progress line every this many steps
+               display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
+              ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
     from tunix.rl.grpo.grpo_learner import GRPOConfig, GRPOLearner
     done = checkpoint_steps(config.checkpoint_dir)
@@ -246,13 +256,16 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
     t0 = time.perf_counter()
     enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
     cluster = _cluster(config, session, make_optimizer(config))
-    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
-                               _wandb_run(config), kl_enabled=config.beta != 0)
+    view = Dashboard(display, log_every, f"GRPO {config.experiment_name}") if isinstance(display, str) else display
+    view.begin(config.num_batches, start, read_metrics(config.run_dir), session.reward_fns)
+    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb_run(config),
+                               kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view])
     if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
     cluster.with_external_metrics_logger(recorder)
     sharing = ShareFrozenBase(session.base_model, session.lora_model)
     cluster.actor_trainer.with_training_hooks(sharing)
     donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
+    quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
     if config.eval_every:
         from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
         periodic, evaluated = PeriodicEval(config, session), set()
@@ -260,7 +273,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
             step = cluster.global_steps
             if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
         sharing.after_step.append(held_out)
-    learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns)],
+    learner = GRPOLearner(rl_cluster=cluster, reward_fns=session.reward_fns, metric_fns=[reward_metrics(session.reward_fns), view.samples],
                           algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                  beta=config.beta, epsilon=config.epsilon))
     try:
