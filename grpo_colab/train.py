@@ -16,6 +16,7 @@ from .config import ColabTrainingConfig
 from .data import batches
 from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
 from .rewards import reward_metrics
+from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint',
@@ -106,13 +107,17 @@ def _float(v):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None,
-                 kl_enabled: bool = True):
-        from tqdm.auto import tqdm
+    def __init__(self,
+                 path: Path, # the `metrics.jsonl` to append to
+                 metrics_logger, # Tunix's metrics logger of the cluster (where loss and KL arrive)
+                 start_step: int = 0, # the step training starts or resumes from
+                 wandb_run=None, # a W&B run that gets every complete record, or None
+                 kl_enabled: bool = True, # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
+                 sinks: list = (), # objects with `write(record)` and `close()` (and optionally `step(partial_record)`)
+                ):
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
-        self.kl_enabled = kl_enabled  # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
+        self.kl_enabled, self.sinks = kl_enabled, list(sinks)
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
-        self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
     def _actor(self, name, step):
         if not self.logger.metric_exists("actor", name, "train"): return None
@@ -131,8 +136,8 @@ class MetricsRecorder:
         now = time.perf_counter()
         rec["step_time_s"], self._last = now - self._last, now
         self._pending.append(rec)
-        self.pbar.update(1)
-        self.pbar.set_postfix(reward=f"{_float(rec.get('rewards/sum', 'NaN')):.2f}")
+        for s in self.sinks:
+            if hasattr(s, "step"): s.step({k: _float(v) for k, v in rec.items()})
         self._flush()
 
     def _flush(self, force=False):
@@ -156,13 +161,14 @@ class MetricsRecorder:
             raise TrainingFault(f"could not write step {rec['step']}'s metrics to {str(self.path)!r} ({e.strerror or e}; "
                                 f"{free_space(self.path)})") from e
         if self.wandb_run is not None: self.wandb_run.log({k: _float(v) for k, v in rec.items()}, step=rec["step"])
+        for s in self.sinks: s.write({k: _float(v) for k, v in rec.items()})
 
     def finish(self):
-        "Write the records still waiting for their loss and KL; close the W&B run (once)"
+        "Write the records still waiting for their loss and KL; close the sinks and the W&B run (once)"
         if getattr(self, "_finished", False): return
         self._finished = True
         self._flush(force=True)
-        self.pbar.close()
+        for s in self.sinks: s.close()
         if self.wandb_run is not None: self.wandb_run.finish()
 
 # %% ../nbs/07_train.ipynb #1eb9d56b
@@ -479,7 +485,11 @@ def record_config(config: ColabTrainingConfig, start: int) -> Path:
     config.save(config.run_dir / "configs" / f"from_step_{start}.yaml")
     return config.save(config.run_dir / "config.yaml")
 
-def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerState:
+def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, where the run folder is
+               session: ColabSession, # from `prepare_colab_session`: models, data, rewards
+               log_every: int = 10, # without a notebook front end: print one progress line every this many steps
+               display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
+              ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
     from tunix.rl.grpo.grpo_learner import GRPOConfig, GRPOLearner
     with RunLock(config.run_dir):
@@ -495,13 +505,16 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
         enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
         cluster = _cluster(config, session, make_optimizer(config))
         guard = StepGuard(config, cluster, time.time())
-        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
-                                   _wandb_run(config), kl_enabled=config.beta != 0)
+        view = Dashboard(display, log_every, f"GRPO {config.experiment_name}") if isinstance(display, str) else display
+        view.begin(config.num_batches, start, read_metrics(config.run_dir), session.reward_fns)
+        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb_run(config),
+                                   kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view])
         if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
         cluster.with_external_metrics_logger(recorder)
         sharing = ShareFrozenBase(session.base_model, session.lora_model)
         cluster.actor_trainer.with_training_hooks(sharing)
         donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
+        quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
         if config.eval_every:
             from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
             periodic, evaluated = PeriodicEval(config, session), set()
@@ -510,7 +523,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
                 if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
             sharing.after_step.append(held_out)
         learner = GRPOLearner(rl_cluster=cluster, reward_fns=guard.rewards(session.reward_fns),
-                              metric_fns=[reward_metrics(session.reward_fns)],
+                              metric_fns=[reward_metrics(session.reward_fns), view.samples],
                               algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                      beta=config.beta, epsilon=config.epsilon))
         stopped = None
