@@ -134,7 +134,7 @@ class Dashboard:
                  log_every: int = 10, # lines: print one every this many steps (and the first and the last)
                  title: str = "GRPO", # heading of the panel, start of each line
                  prompts: int = 2, # how many of the latest prompts to show with their completions
-                 redraw_s: float = 1.0, # panel: redraw the curves at most this often (a redraw takes about 0.1 s)
+                 redraw_s: float = 1.0, # panel: redraw the curves at most this often, and at most a tenth of the time
                  out=None, # lines: a file-like to print to; None: standard output
                 ):
         if mode not in ("auto", "widget", "text", "off"): raise ValueError(f"mode must be auto, widget, text or off, not {mode!r}")
@@ -157,7 +157,8 @@ class Dashboard:
              ):
         "Start watching a run"
         self.total, self.start, self.last_step, self._printed = total_steps, start_step, start_step, None
-        self.records, self.times, self._drawn, self.t0 = {int(r["step"]): dict(r) for r in history if "step" in r}, [], 0.0, time.perf_counter()
+        self.records, self.times, self.t0 = {int(r["step"]): dict(r) for r in history if "step" in r}, [], time.perf_counter()
+        self._drawn, self._cost = 0.0, 0.0
         self.samples.reward_fns = list(reward_fns)
         if getattr(self, "bar", None) is not None: self.bar.max, self.bar.value = max(total_steps, 1), start_step
         return self
@@ -179,8 +180,8 @@ class Dashboard:
         return [self.records[s] for s in sorted(self.records)]
 
     def eta_s(self) -> float | None:
-        "Seconds left: the remaining steps at the median of the last ten step times (the first, compiling, step left out)"
-        t = self.times[1:] if len(self.times) > 1 else self.times
+        "Seconds left: the remaining steps at the median of the last ten step times; None until a step after the first (it compiles)"
+        t = self.times[1:]
         return (self.total - self.last_step) * float(np.median(t[-10:])) if t else None
 
     def line(self) -> str:
@@ -247,11 +248,13 @@ class Dashboard:
         self.bar.value = self.last_step
         self.status.value = html.escape(self.line().split(" | ", 1)[-1])
         self.table.value = self.samples_html()
-        if force or time.perf_counter() - self._drawn >= self.redraw_s:
+        t = time.perf_counter()
+        if force or t - self._drawn >= max(self.redraw_s, 10 * self._cost):  # drawing never takes over a fast run
             draw_curves(self.history, self.fig)
             buf = io.BytesIO()
             self.fig.savefig(buf, format="png")
             self.plot.value, self._drawn = buf.getvalue(), time.perf_counter()
+            self._cost = self._drawn - t
 
 # %% ../nbs/06a_dashboard.ipynb #8604320c
 class _NoBar:
