@@ -7,7 +7,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/train.html.md"""
 # %% ../nbs/07_train.ipynb #27e549a8
 from __future__ import annotations
 import gc, json, math, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 import numpy as np
@@ -268,7 +268,6 @@ class LiveAnchorCluster(rlc.RLCluster):
         finally: self._anchor_policy_state = None
 
 # %% ../nbs/07_train.ipynb #d0b2ae81
-import contextlib
 from unittest import mock
 
 class _DonatingNNX:
