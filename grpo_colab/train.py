@@ -159,9 +159,10 @@ class MetricsRecorder:
         "Write the records still waiting for their loss and KL; close the W&B run (once)"
         if getattr(self, "_finished", False): return
         self._finished = True
-        self._flush(force=True)
-        self.pbar.close()
-        if self.wandb_run is not None: self.wandb_run.finish()
+        try: self._flush(force=True)
+        finally:  # a failed write (full disk) still ends the progress bar's line and the W&B run
+            self.pbar.close()
+            if self.wandb_run is not None: self.wandb_run.finish()
 
 # %% ../nbs/07_train.ipynb #1eb9d56b
 def repair_metrics(path: Path, # a run's metrics.jsonl
