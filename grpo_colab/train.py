@@ -477,10 +477,10 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
                     learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
         except TrainingStopped as e: stopped = str(e)
         except Exception as e:
-            fault = next((x for x in _causes(e) if isinstance(x, TrainingFault)), None)
+            fault, failed = next((x for x in _causes(e) if isinstance(x, TrainingFault)), None), guard.failed
             _close(cluster, recorder)  # saves the current step unless the weights or the save itself failed
             if fault is None: raise
-            msg = str(fault) if guard.failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
+            msg = str(fault) if failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
             raise TrainingFault(msg) from fault
         if stopped:
             _close(cluster, recorder)
