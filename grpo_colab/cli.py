@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 from .config import ColabTrainingConfig, parse_overrides
+from .export import TrainedButFailed
 
 # %% auto #0
 __all__ = ['config_from_args', 'main']
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 from grpo_colab.export import load_trained, quick_test
                 quick_test(config, load_trained(config), args.question)
+    except TrainedButFailed as e:
+        print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:  # a second Ctrl-C: stopped at once
         if args.debug: raise
         print(f"grpo-colab {args.command}: interrupted (no checkpoint of the current step; the latest saved one is kept)", file=sys.stderr)

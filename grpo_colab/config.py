@@ -85,6 +85,8 @@ class ColabTrainingConfig:
     lora_alpha: float = 64.0
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
+    strict_fit: bool = False # refuse (instead of warn) when `plan_fit` predicts the run does not fit the accelerator
+    remat: bool = False # recompute each layer's activations in the backward pass instead of keeping them: far less memory for long generations, about a third more compute
     # --- data
     dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
@@ -139,6 +141,7 @@ class ColabTrainingConfig:
     checkpoint_every: int = 50 # save a checkpoint every N steps
     max_checkpoints_to_keep: int = 3
     resume: bool = True # continue from the latest checkpoint of this experiment
+    compilation_cache: bool = True # keep compiled XLA programs in run_dir/jax_cache (on Drive with save_to_drive), so a restarted runtime skips most compiling
     max_train_minutes: float | None = None # session budget: checkpoint and stop cleanly before this many minutes of training; None: no limit
     seed: int = 42
     test_question: str | None = None # default question for `quick_test`
@@ -230,11 +233,13 @@ def validate(self: ColabTrainingConfig):
            "a number in [0, 1) (0 = exact)")
     _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
            self.max_dropped_fraction, "a number in [0, 1]")
+    for f in ("strict_fit", "remat"): _check(isinstance(getattr(self, f), bool), f, getattr(self, f), "True or False")
     mt = self.max_train_minutes
     _check(mt is None or (math.isfinite(mt) and mt > 0), "max_train_minutes", mt, "None or a positive number of minutes")
     ev = self.eval_every
     _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
     _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
+    _check(isinstance(self.compilation_cache, bool), "compilation_cache", self.compilation_cache, "True or False")
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
@@ -317,7 +322,8 @@ PRESETS = {
                  max_grad_norm=1.0, max_prompt_length=64, total_generation_steps=32, temperature=1.0,
                  top_k=None, checkpoint_every=40, experiment_name="tiny", test_question="What is 3 plus 4?",
                  system_prompt="Think step by step inside <reasoning> tags, then give the final number inside <answer> tags."),
-    "colab-gemma3-1b": dict(),
+    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (04_fit) for the design document's setup
+    "colab-gemma3-1b": dict(model="gemma3-1b-it", remat=True, micro_batch_size=1, total_generation_steps=512),
 }
 
 @patch(cls_method=True)

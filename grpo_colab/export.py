@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/export.html.md"""
 
 # %% ../nbs/09_export.ipynb #8ea52abf
 from __future__ import annotations
-import json, shutil, dataclasses
+import json, shutil, sys, dataclasses
 from pathlib import Path
 import numpy as np
 import jax
@@ -19,7 +19,7 @@ from .hf import save_peft_adapter, save_merged_checkpoint
 
 # %% auto #0
 __all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'config_for_run', 'restore_latest', 'load_trained',
-           'export_checkpoint', 'quick_test', 'run_full_pipeline']
+           'export_checkpoint', 'quick_test', 'TrainedButFailed', 'run_full_pipeline']
 
 # %% ../nbs/09_export.ipynb #7e2d4aaa
 def read_lora_checkpoint(step_dir: Path) -> dict[str, np.ndarray]:
@@ -100,10 +100,8 @@ quick_test(session.config, session, "your question")
 Or from the shell: `grpo-colab ask --run {config.run_dir} "your question"`
 """
 
-def export_checkpoint(config: ColabTrainingConfig, # the run's config
-                      trainer_state: TrainerState | None = None, # what `train_grpo` returned (optional)
-                     ) -> str:
-    "Export the newest sound checkpoint's LoRA weights, with the settings it was trained with; return the checkpoint's path"
+def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None) -> tuple[Path, Path]:
+    "Export the newest sound checkpoint, with the settings it was trained with; return (checkpoint folder, export folder)"
     ckpt = usable_checkpoint(config.checkpoint_dir)
     if ckpt is None:
         raise FileNotFoundError(f"no sound checkpoint under {str(config.checkpoint_dir)!r}: run train_grpo first")
@@ -124,7 +122,13 @@ def export_checkpoint(config: ColabTrainingConfig, # the run's config
     if config.save_to_drive:
         print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
     print(_usage(config, out))
-    return str(ckpt)
+    return ckpt, out
+
+def export_checkpoint(config: ColabTrainingConfig, # the run's config
+                      trainer_state: TrainerState | None = None, # what `train_grpo` returned (optional)
+                     ) -> str:
+    "Export the newest sound checkpoint's LoRA weights, with the settings it was trained with; return the checkpoint's path"
+    return str(_export(config, trainer_state)[0])
 
 def _write_export(config, trainer_state, ckpt, tensors, tmp, out):
     from safetensors.numpy import save_file
@@ -152,12 +156,22 @@ def quick_test(config: ColabTrainingConfig, session: ColabSession, test_question
     return response
 
 # %% ../nbs/09_export.ipynb #01440f2b
+class TrainedButFailed(RuntimeError):
+    "Training finished and its checkpoints are saved, but the export after it failed"
+
 def run_full_pipeline(config: ColabTrainingConfig) -> tuple[ColabSession, TrainerState, str]:
     "Prepare, train, export and test: returns (session, trainer_state, checkpoint_path)"
     RunLock(config.run_dir).check_free()  # a second writer is told before any model loads
     session = prepare_colab_session(config)
     state = train_grpo(config, session)
     if state.stopped: return session, state, None  # interrupted or out of time: resume first, export then
-    path = export_checkpoint(config, state)
-    quick_test(config, session)
-    return session, state, path
+    done = f"training finished (step {state.steps_done}); its checkpoints in {config.checkpoint_dir} are fine"
+    try: ckpt, out = _export(config, state)
+    except Exception as e:
+        raise TrainedButFailed(f"{done}, but the export failed: {type(e).__name__}: {e}. "
+                               f"Retry it with `grpo-colab export --run {config.run_dir}`") from e
+    try: quick_test(config, session)
+    except Exception as e:
+        print(f"warning: {done} and so is the export in {out}; only the quick test after it failed: "
+              f"{type(e).__name__}: {e}", file=sys.stderr)
+    return session, state, str(ckpt)

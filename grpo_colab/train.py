@@ -6,22 +6,23 @@ Docs: https://grpo-colab.github.io/grpo_colab/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #27e549a8
 from __future__ import annotations
-import json, math, time
-from dataclasses import dataclass, field
+import gc, json, math, time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids
+from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
 from .rewards import reward_metrics
+from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint',
            'MetricsRecorder', 'repair_metrics', 'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState',
-           'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault', 'free_space', 'StepGuard', 'record_config',
-           'train_grpo']
+           'LiveAnchorCluster', 'donate_model_in_update', 'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault',
+           'free_space', 'StepGuard', 'record_config', 'train_grpo']
 
 # %% ../nbs/07_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -106,11 +107,17 @@ def _float(v):
 
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None):
-        from tqdm.auto import tqdm
+    def __init__(self,
+                 path: Path, # the `metrics.jsonl` to append to
+                 metrics_logger, # Tunix's metrics logger of the cluster (where loss and KL arrive)
+                 start_step: int = 0, # the step training starts or resumes from
+                 wandb_run=None, # a W&B run that gets every complete record, or None
+                 kl_enabled: bool = True, # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
+                 sinks: list = (), # objects with `write(record)` and `close()` (and optionally `step(partial_record)`)
+                ):
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
+        self.kl_enabled, self.sinks = kl_enabled, list(sinks)
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
-        self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
     def _actor(self, name, step):
         if not self.logger.metric_exists("actor", name, "train"): return None
@@ -129,16 +136,16 @@ class MetricsRecorder:
         now = time.perf_counter()
         rec["step_time_s"], self._last = now - self._last, now
         self._pending.append(rec)
-        self.pbar.update(1)
-        self.pbar.set_postfix(reward=f"{_float(rec.get('rewards/sum', 'NaN')):.2f}")
+        for s in self.sinks:
+            if hasattr(s, "step"): s.step({k: _float(v) for k, v in rec.items()})
         self._flush()
 
     def _flush(self, force=False):
         while self._pending:
             rec = self._pending[0]
-            actor = {n: self._actor(n, rec["step"]) for n in ("loss", "kl")}
+            actor = {n: self._actor(n, rec["step"]) for n in (("loss", "kl") if self.kl_enabled else ("loss",))}
             if actor["loss"] is None and not force: return
-            rec.update({k: _json_number(v) for k, v in actor.items() if v is not None})
+            rec.update({k: _json_number(v) for k, v in actor.items() if v is not None}, kl_enabled=self.kl_enabled)
             self._write(self._pending.pop(0))
 
     def annotate(self, step: int, values: dict):
@@ -154,14 +161,15 @@ class MetricsRecorder:
             raise TrainingFault(f"could not write step {rec['step']}'s metrics to {str(self.path)!r} ({e.strerror or e}; "
                                 f"{free_space(self.path)})") from e
         if self.wandb_run is not None: self.wandb_run.log({k: _float(v) for k, v in rec.items()}, step=rec["step"])
+        for s in self.sinks: s.write({k: _float(v) for k, v in rec.items()})
 
     def finish(self):
-        "Write the records still waiting for their loss and KL; close the W&B run (once)"
+        "Write the records still waiting for their loss and KL; close the sinks and the W&B run (once)"
         if getattr(self, "_finished", False): return
         self._finished = True
         try: self._flush(force=True)
-        finally:  # a failed write (full disk) still ends the progress bar's line and the W&B run
-            self.pbar.close()
+        finally:  # a failed write (full disk) still closes the display and the W&B run
+            for s in self.sinks: s.close()
             if self.wandb_run is not None: self.wandb_run.finish()
 
 # %% ../nbs/07_train.ipynb #1eb9d56b
@@ -244,6 +252,42 @@ class TrainerState:
                 f"recorded_steps={len(self.metrics)}, elapsed_s={self.elapsed_s:.1f}, "
                 f"checkpoint_dir={str(self.checkpoint_dir)!r})")
 
+# %% ../nbs/07_train.ipynb #e39cf236
+from tunix.rl import rl_cluster as rlc
+
+class LiveAnchorCluster(rlc.RLCluster):
+    "Tunix's `RLCluster` without its full-model anchor snapshot: old log-probs come from the live policy"
+    def _init_cluster(self):
+        super()._init_cluster()
+        self._anchor_policy_state = None  # Tunix copied every weight, the frozen base included, into it
+        gc.collect()
+
+    def get_old_per_token_logps(self, *args, **kwargs):
+        "Old log-probs (num_iterations > 1): called after the rollout and before the batch's first update"
+        self._anchor_policy_state = nnx.state(self.actor_trainer.model)  # the live arrays, no copy
+        try: return super().get_old_per_token_logps(*args, **kwargs)
+        finally: self._anchor_policy_state = None
+
+# %% ../nbs/07_train.ipynb #d0b2ae81
+from unittest import mock
+
+class _DonatingNNX:
+    "flax.nnx, except that `jit` also donates the model where Tunix donates only the optimizer"
+    def __getattr__(self, name): return getattr(nnx, name)
+    @staticmethod
+    def jit(fn, *, donate_argnames=(), **kw):
+        if tuple(donate_argnames) == ("optimizer",): donate_argnames = ("model", "optimizer")
+        return nnx.jit(fn, donate_argnames=donate_argnames, **kw)
+
+def donate_model_in_update(trainer):
+    "Make Tunix's `trainer` compile its update with the model's buffers donated (no second copy of the base)"
+    from tunix.sft import peft_trainer
+    build = trainer.jit_train_and_eval_step
+    def jit_train_and_eval_step(*args, **kwargs):
+        with mock.patch.object(peft_trainer, "nnx", _DonatingNNX()): return build(*args, **kwargs)
+    trainer.jit_train_and_eval_step = jit_train_and_eval_step
+    return trainer
+
 # %% ../nbs/07_train.ipynb #ff70171d
 def _cluster(config, session, optimizer):
     import orbax.checkpoint as ocp
@@ -261,12 +305,14 @@ def _cluster(config, session, optimizer):
         pbar_description=f"GRPO {config.experiment_name}")
     rollout = base_rollout.RolloutConfig(
         max_tokens_to_generate=config.total_generation_steps, max_prompt_length=config.max_prompt_length,
-        kv_cache_size=config.max_prompt_length + config.total_generation_steps + 8, temperature=config.temperature,
+        kv_cache_size=sampling_steps(config.max_prompt_length, config.max_prompt_length, config.total_generation_steps),
+        temperature=config.temperature,
         top_p=config.top_p, top_k=config.top_k, eos_tokens=eos_token_ids(session.tokenizer, config))
-    mesh = session.mesh
-    return rlc.RLCluster(actor=session.lora_model, reference=session.base_model, tokenizer=session.tokenizer,
+    mesh, kl = session.mesh, config.beta != 0
+    roles = {rlc.Role.ACTOR: mesh, rlc.Role.ROLLOUT: mesh} | ({rlc.Role.REFERENCE: mesh} if kl else {})
+    return LiveAnchorCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
                          cluster_config=rlc.ClusterConfig(
-                             role_to_mesh={rlc.Role.ACTOR: mesh, rlc.Role.REFERENCE: mesh, rlc.Role.ROLLOUT: mesh},
+                             role_to_mesh=roles,
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
 
 def _wandb_run(config):
@@ -439,7 +485,11 @@ def record_config(config: ColabTrainingConfig, start: int) -> Path:
     config.save(config.run_dir / "configs" / f"from_step_{start}.yaml")
     return config.save(config.run_dir / "config.yaml")
 
-def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerState:
+def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, where the run folder is
+               session: ColabSession, # from `prepare_colab_session`: models, data, rewards
+               log_every: int = 10, # without a notebook front end: print one progress line every this many steps
+               display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
+              ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
     from tunix.rl.grpo.grpo_learner import GRPOConfig, GRPOLearner
     with RunLock(config.run_dir):
@@ -452,13 +502,19 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
         record_config(config, start)
         repair_metrics(config.run_dir / "metrics.jsonl", start)
         t0 = time.perf_counter()
+        enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
         cluster = _cluster(config, session, make_optimizer(config))
         guard = StepGuard(config, cluster, time.time())
-        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
-                                   _wandb_run(config))
+        view = Dashboard(display, log_every, f"GRPO {config.experiment_name}") if isinstance(display, str) else display
+        view.begin(config.num_batches, start, read_metrics(config.run_dir), session.reward_fns)
+        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb_run(config),
+                                   kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view])
+        if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
         cluster.with_external_metrics_logger(recorder)
         sharing = ShareFrozenBase(session.base_model, session.lora_model)
         cluster.actor_trainer.with_training_hooks(sharing)
+        donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
+        quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
         if config.eval_every:
             from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
             periodic, evaluated = PeriodicEval(config, session), set()
@@ -467,7 +523,7 @@ def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerSta
                 if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
             sharing.after_step.append(held_out)
         learner = GRPOLearner(rl_cluster=cluster, reward_fns=guard.rewards(session.reward_fns),
-                              metric_fns=[reward_metrics(session.reward_fns)],
+                              metric_fns=[reward_metrics(session.reward_fns), view.samples],
                               algo_config=GRPOConfig(num_generations=config.num_generations, num_iterations=config.num_iterations,
                                                      beta=config.beta, epsilon=config.epsilon))
         stopped = None
