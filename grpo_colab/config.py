@@ -258,6 +258,7 @@ def _coerce(name, v, kind):
     if kind == "int" and isinstance(v, float) and v.is_integer(): v = int(v)
     if kind == "float" and isinstance(v, int) and not isinstance(v, bool): v = float(v)
     if kind == "str" and isinstance(v, (int, float)) and not isinstance(v, bool): v = str(v)
+    if kind == "str" and isinstance(v, os.PathLike): v = os.fspath(v)  # folders may be given as Paths
     accepted = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "text"}[kind]
     _check(isinstance(v, _KINDS[kind]) and not (kind != "bool" and isinstance(v, bool)), name, v, accepted)
     return v

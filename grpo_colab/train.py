@@ -167,9 +167,10 @@ class MetricsRecorder:
         "Write the records still waiting for their loss and KL; close the sinks and the W&B run (once)"
         if getattr(self, "_finished", False): return
         self._finished = True
-        self._flush(force=True)
-        for s in self.sinks: s.close()
-        if self.wandb_run is not None: self.wandb_run.finish()
+        try: self._flush(force=True)
+        finally:  # a failed write (full disk) still closes the display and the W&B run
+            for s in self.sinks: s.close()
+            if self.wandb_run is not None: self.wandb_run.finish()
 
 # %% ../nbs/07_train.ipynb #1eb9d56b
 def repair_metrics(path: Path, # a run's metrics.jsonl
@@ -532,10 +533,10 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
                     learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
         except TrainingStopped as e: stopped = str(e)
         except Exception as e:
-            fault = next((x for x in _causes(e) if isinstance(x, TrainingFault)), None)
+            fault, failed = next((x for x in _causes(e) if isinstance(x, TrainingFault)), None), guard.failed
             _close(cluster, recorder)  # saves the current step unless the weights or the save itself failed
             if fault is None: raise
-            msg = str(fault) if guard.failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
+            msg = str(fault) if failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
             raise TrainingFault(msg) from fault
         if stopped:
             _close(cluster, recorder)
