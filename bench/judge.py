@@ -94,20 +94,21 @@ def main():
     prompts = judge.criterion_prompts(items)  # the very prompts (a) scores
     n, chunk = len(prompts), args.chunk or (16 if args.shape else None)
     tokens = sum(len(session.tokenizer.encode(p)) for p in prompts)
+    out = Path(__file__).parent / "results" / (f"judge-{args.shape}.json" if args.shape else "judge.json")
+    out.parent.mkdir(exist_ok=True)
     t_a, runs_a = timed(lambda: judge.criteria_scores(items), args.repeats)
     print(f"\n{n} (completion, criterion) pairs, {tokens} prompt tokens, model {config.model!r} "
           f"({args.shape or 'its own weights'}, {config.dtype}), device {session.mesh.devices.flat[0].platform}")
     print(f"(a) reference judge, one forward pass:      {t_a * 1000:8.1f} ms  (runs {[round(x, 3) for x in runs_a]})")
     result = dict(shape=args.shape or config.model, dtype=config.dtype, pairs=n, prompt_tokens=tokens, repeats=args.repeats,
                   reference_s=t_a, reference_runs=runs_a, textual={})
+    out.write_text(json.dumps(result, indent=2))
     for k in args.verdict_tokens:
         t_b, runs_b = timed(textual_verdicts(session, prompts, k, chunk), args.repeats)
         print(f"(b) sampler, {k:3d} verdict tokens per pair:   {t_b * 1000:8.1f} ms  (runs {[round(x, 3) for x in runs_b]})"
               f"   wall-time ratio (b) / (a): {t_b / t_a:.2f}x")
         result["textual"][str(k)] = dict(seconds=t_b, runs=runs_b, ratio=t_b / t_a, chunk=chunk)
-    out = Path(__file__).parent / "results" / (f"judge-{args.shape}.json" if args.shape else "judge.json")
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+        out.write_text(json.dumps(result, indent=2))  # after each measurement: a long run keeps what it measured
     print(f"wrote {out}")
 
 if __name__ == "__main__":

@@ -37,11 +37,11 @@ def english_tokenizer(vocab_size: int = 8192):
 
 def shape_checkpoint(name: str, dtype: str = "bfloat16") -> Path:
     "The folder of a random-weight Hugging Face checkpoint with `name`'s published architecture (built once)"
-    import torch
-    from transformers import AutoModelForCausalLM, Gemma3TextConfig
     model, arch = SHAPES[name]
     d = shapes_dir() / f"{name}-{dtype}"
     if (d / "config.json").exists() and (d / "tokenizer.json").exists(): return d
+    import torch  # only to build; a cached checkpoint costs the measured process no torch import
+    from transformers import AutoModelForCausalLM, Gemma3TextConfig
     d.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
     m = AutoModelForCausalLM.from_config(Gemma3TextConfig(**{k: v for k, v in arch.items() if k not in ("architectures", "model_type")}),

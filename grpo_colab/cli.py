@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 from .config import ColabTrainingConfig, parse_overrides
+from .export import TrainedButFailed
 
 # %% auto #0
 __all__ = ['config_from_args', 'main']
@@ -29,6 +30,7 @@ def config_from_args(args) -> ColabTrainingConfig:
 
 def _parser():
     p = argparse.ArgumentParser(prog="grpo-colab", description="GRPO fine-tuning with Tunix, from the shell")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error, not just its one-line message")
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train (or resume) a run, then export it")
     t.add_argument("--preset", help="start from a preset, e.g. tiny")
@@ -49,19 +51,27 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             from grpo_colab.export import run_full_pipeline
             config = config_from_args(args)
-            run_full_pipeline(config)
+            _, state, _ = run_full_pipeline(config)
             print(f"run folder: {config.run_dir}")
+            if state.stopped: return 0 if "max_train_minutes" in state.stopped else 130
         else:
-            cfg_path = Path(args.run) / "config.yaml"
-            if not cfg_path.exists(): raise FileNotFoundError(f"{args.run!r} is not a run folder (no config.yaml)")
-            config = ColabTrainingConfig.load(cfg_path)
+            from grpo_colab.export import config_for_run
+            config = config_for_run(args.run)  # the run in that folder, from whatever folder this runs in
             if args.command == "export":
                 from grpo_colab.export import export_checkpoint
                 export_checkpoint(config)
             else:
                 from grpo_colab.export import load_trained, quick_test
                 quick_test(config, load_trained(config), args.question)
-    except (ValueError, FileNotFoundError, FileExistsError, RuntimeError) as e:
+    except TrainedButFailed as e:
+        print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once
+        if args.debug: raise
+        print(f"grpo-colab {args.command}: interrupted (no checkpoint of the current step; the latest saved one is kept)", file=sys.stderr)
+        return 130
+    except (ValueError, OSError, RuntimeError) as e:  # user errors: one line; --debug shows where
+        if args.debug: raise
         print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
         return 2
     return 0

@@ -16,7 +16,7 @@ from .registry import MODELS, get_model_spec
 
 # %% auto #0
 __all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle',
-           'resolve_secret', 'ColabTrainingConfig', 'parse_overrides']
+           'resolve_secret', 'ColabTrainingConfig', 'coerce_fields', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -85,6 +85,8 @@ class ColabTrainingConfig:
     lora_alpha: float = 64.0
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
+    strict_fit: bool = False # refuse (instead of warn) when `plan_fit` predicts the run does not fit the accelerator
+    remat: bool = False # recompute each layer's activations in the backward pass instead of keeping them: far less memory for long generations, about a third more compute
     # --- data
     dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
@@ -144,6 +146,8 @@ class ColabTrainingConfig:
     checkpoint_every: int = 50 # save a checkpoint every N steps
     max_checkpoints_to_keep: int = 3
     resume: bool = True # continue from the latest checkpoint of this experiment
+    compilation_cache: bool = True # keep compiled XLA programs in run_dir/jax_cache (on Drive with save_to_drive), so a restarted runtime skips most compiling
+    max_train_minutes: float | None = None # session budget: checkpoint and stop cleanly before this many minutes of training; None: no limit
     seed: int = 42
     test_question: str | None = None # default question for `quick_test`
     use_wandb: bool = False
@@ -166,6 +170,7 @@ class ColabTrainingConfig:
         if isinstance(self.mesh_shape, list): self.mesh_shape = tuple(self.mesh_shape)
         if isinstance(self.lora_target_modules, list): self.lora_target_modules = tuple(self.lora_target_modules)
         if isinstance(self.dataset_files, tuple): self.dataset_files = list(self.dataset_files)
+        coerce_fields(self)
         self.validate()
 
 # %% ../nbs/01_config.ipynb #a1g0c0f2
@@ -213,6 +218,10 @@ def validate(self: ColabTrainingConfig):
     _check(self.lora_alpha > 0, "lora_alpha", self.lora_alpha, "a positive number")
     _check(0 < self.train_fraction < 1, "train_fraction", self.train_fraction, "a number strictly between 0 and 1")
     _check(self.max_examples is None or self.max_examples > 1, "max_examples", self.max_examples, "None or an integer > 1")
+    for f in ("adam_b1", "adam_b2"):
+        _check(0 <= getattr(self, f) < 1, f, getattr(self, f), "a number in [0, 1) (Adam's moment decay)")
+    for f in ("lora_alpha", "judge_timeout_s", "warmup_ratio", "weight_decay", "top_p", "train_fraction"):
+        _check(math.isfinite(getattr(self, f)), f, getattr(self, f), "a finite number")
     for f in ("learning_rate", "beta", "epsilon", "temperature", "max_grad_norm"):
         v = getattr(self, f)
         _check(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 and (v > 0 or f == "beta"),
@@ -252,13 +261,52 @@ def validate(self: ColabTrainingConfig):
            "a number in [0, 1) (0 = exact)")
     _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
            self.max_dropped_fraction, "a number in [0, 1]")
+    for f in ("strict_fit", "remat"): _check(isinstance(getattr(self, f), bool), f, getattr(self, f), "True or False")
+    mt = self.max_train_minutes
+    _check(mt is None or (math.isfinite(mt) and mt > 0), "max_train_minutes", mt, "None or a positive number of minutes")
     ev = self.eval_every
     _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
     _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
+    _check(isinstance(self.compilation_cache, bool), "compilation_cache", self.compilation_cache, "True or False")
     if self.reward_weights is not None:
         for k, w in self.reward_weights.items():
             _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
     _check_algorithm(self)
+
+# %% ../nbs/01_config.ipynb #bb21cd84
+_KINDS = {"int": (int,), "float": (float,), "bool": (bool,), "str": (str,)}
+
+def _coerce(name, v, kind):
+    "`v` as a value of `kind` (int, float, bool or str), or raise naming the field"
+    if kind == "float" and isinstance(v, str):
+        try: v = float(v.strip())
+        except ValueError: pass
+    if kind == "int" and isinstance(v, str):
+        try: v = float(v.strip()) if any(c in v for c in ".eE") else int(v.strip())
+        except ValueError: pass
+    if kind == "int" and isinstance(v, float) and v.is_integer(): v = int(v)
+    if kind == "float" and isinstance(v, int) and not isinstance(v, bool): v = float(v)
+    if kind == "str" and isinstance(v, (int, float)) and not isinstance(v, bool): v = str(v)
+    if kind == "str" and isinstance(v, os.PathLike): v = os.fspath(v)  # folders may be given as Paths
+    accepted = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "text"}[kind]
+    _check(isinstance(v, _KINDS[kind]) and not (kind != "bool" and isinstance(v, bool)), name, v, accepted)
+    return v
+
+def coerce_fields(config: "ColabTrainingConfig"):
+    "Convert each plain-typed field to its declared type (`'1e-5'` -> 1e-05), refusing values of the wrong kind by name"
+    for f in fields(config):
+        kinds = [k.strip() for k in str(f.type).split("|")]
+        v, optional = getattr(config, f.name), "None" in kinds
+        base = [k for k in kinds if k != "None"]
+        if v is None and optional: continue
+        if len(base) == 1 and base[0] in _KINDS: setattr(config, f.name, _coerce(f.name, v, base[0]))
+    t = config.lora_target_modules
+    _check(t is None or (isinstance(t, tuple) and all(isinstance(x, str) and x for x in t)), "lora_target_modules", t,
+           "None or a list of module-path regexes, e.g. ['.*q_einsum', '.*mlp.*']")
+    for name, kind in (("column_map", "str"), ("reward_weights", "float")):
+        d = getattr(config, name)
+        _check(d is None or isinstance(d, dict), name, d, "None or a mapping")
+        for k in (d or {}): d[k] = _coerce(f"{name}[{k!r}]", d[k], kind)
 
 # %% ../nbs/01_config.ipynb #675b39e0
 @patch(as_prop=True)
@@ -303,7 +351,8 @@ PRESETS = {
                  max_grad_norm=1.0, max_prompt_length=64, total_generation_steps=32, temperature=1.0,
                  top_k=None, checkpoint_every=40, experiment_name="tiny", test_question="What is 3 plus 4?",
                  system_prompt="Think step by step inside <reasoning> tags, then give the final number inside <answer> tags."),
-    "colab-gemma3-1b": dict(),
+    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (04_fit) for the design document's setup
+    "colab-gemma3-1b": dict(model="gemma3-1b-it", remat=True, micro_batch_size=1, total_generation_steps=512),
 }
 
 @patch(cls_method=True)
@@ -341,6 +390,9 @@ def from_dict(cls: ColabTrainingConfig, d: dict) -> ColabTrainingConfig:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
     if unknown: raise ValueError(f"unknown config field(s) {unknown}; known fields: {sorted(known)}")
+    secret = sorted(set(d) & set(_SECRET_FIELDS))
+    if secret: raise ValueError(f"{secret[0]} must not be stored in a config file or command line: set the environment "
+                                f"variable {_SECRET_FIELDS[secret[0]]} (or a Colab/Kaggle secret) instead")
     return cls(**d)
 
 @patch(cls_method=True)
@@ -349,16 +401,25 @@ def load(cls: ColabTrainingConfig, path: str | Path) -> ColabTrainingConfig:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"config file {str(path)!r} does not exist")
     text = path.read_text()
-    d = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    try: d = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as e: raise ValueError(f"config file {str(path)!r}, line {e.lineno}: not valid JSON ({e.msg})") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise ValueError(f"config file {str(path)!r}{where}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
     if not isinstance(d, dict): raise ValueError(f"config file {str(path)!r} must hold a mapping of field: value")
     return cls.from_dict(d)
 
 # %% ../nbs/01_config.ipynb #a5fd9c42
 def parse_overrides(pairs: list[str]) -> dict:
-    "Turn `['key=value', ...]` into a dict of typed values"
+    "Turn `['key=value', ...]` into a dict of typed values; secrets are refused (command lines are recorded)"
     out = {}
     for p in pairs or []:
         if "=" not in p: raise ValueError(f"override {p!r} must look like key=value")
-        k, v = p.split("=", 1)
-        out[k.strip()] = yaml.safe_load(v)
+        k, v = (s.strip() for s in p.split("=", 1))
+        if k in _SECRET_FIELDS:
+            raise ValueError(f"--set {k}=... is refused: command lines are recorded (shell history, W&B); "
+                             f"set the environment variable {_SECRET_FIELDS[k]} (or a Colab/Kaggle secret) instead")
+        try: out[k] = yaml.safe_load(v)
+        except yaml.YAMLError as e: raise ValueError(f"override {p!r}: {v!r} is not a valid value ({getattr(e, 'problem', None) or e})") from None
     return out

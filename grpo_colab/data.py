@@ -18,8 +18,8 @@ from .config import ColabTrainingConfig, SPLITS
 # %% auto #0
 __all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'rubric_list', 'parse_rubric', 'encode_rubric', 'render_rubric',
            'rubric_problem', 'format_prompt', 'gsm8k_answer', 'extract_boxed', 'math_answer', 'tiny_arithmetic',
-           'DataSpec', 'effective_column_map', 'has_rubrics', 'has_answers', 'split_files', 'load_table', 'normalise',
-           'load_records', 'prepare_datasets', 'drop_long_prompts', 'batches']
+           'DataSpec', 'effective_column_map', 'has_rubrics', 'has_answers', 'split_files', 'load_table',
+           'check_data_file', 'normalise', 'load_records', 'prepare_datasets', 'drop_long_prompts', 'batches']
 
 # %% ../nbs/02_data.ipynb #df397ad2
 @dataclass(frozen=True)
@@ -197,6 +197,7 @@ def _local_files(files, what: str) -> tuple[str, list[str]]:
     kinds = {_FILE_KINDS.get(p.suffix.lower()) for p in paths}
     if None in kinds or len(kinds) != 1:
         raise ValueError(f"{what} {files} must all be .jsonl/.json, all .csv or all .parquet files")
+    for p in paths: check_data_file(p)
     return kinds.pop(), [str(p) for p in paths]
 
 def _check_columns(columns, column_map, name):
@@ -234,6 +235,38 @@ def load_table(config: ColabTrainingConfig, # names the data set and its files
     except Exception as e:
         raise RuntimeError(f"could not load {spec.hub!r} from the Hugging Face hub ({type(e).__name__}: {e}). "
                            f"Offline? Download it and set dataset_files=[...] to the local files.") from e
+
+# %% ../nbs/02_data.ipynb #c0991ed2
+def check_data_file(path: str | Path):
+    "Raise `ValueError` naming the file and line when a JSON/JSONL/CSV data file is empty or malformed"
+    import csv, io
+    p = Path(path)
+    kind = _FILE_KINDS.get(p.suffix.lower())
+    if kind == "parquet": return
+    try: text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e: raise ValueError(f"data file {str(p)!r} is not UTF-8 text (byte {e.start})") from None
+    if not text.strip(): raise ValueError(f"data file {str(p)!r} is empty: expected one record per line")
+    if p.suffix.lower() == ".json" and text.lstrip().startswith("["):  # one JSON array (a .json may also hold JSON lines)
+        try: rows = json.loads(text)
+        except json.JSONDecodeError as e: raise ValueError(f"data file {str(p)!r}, line {e.lineno}: not valid JSON ({e.msg})") from None
+        bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
+        if bad is not None: raise ValueError(f"data file {str(p)!r}: item {bad} is {rows[bad]!r}; expected an object {{column: value}}")
+    elif kind == "json":
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip(): continue
+            try: row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"data file {str(p)!r}, line {n}: not valid JSON ({e.msg}): {line.strip()[:60]!r}") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"data file {str(p)!r}, line {n}: {line.strip()[:60]!r} is not an object {{column: value}}")
+    elif kind == "csv":
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader)
+            for row in reader:
+                if row and len(row) != len(header):
+                    raise ValueError(f"data file {str(p)!r}, line {reader.line_num}: {len(row)} fields where the header has {len(header)}")
+        except csv.Error as e: raise ValueError(f"data file {str(p)!r}, line {reader.line_num}: not valid CSV ({e})") from None
 
 # %% ../nbs/02_data.ipynb #fab1ca90
 def normalise(row: dict, # one row of the table

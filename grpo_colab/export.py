@@ -6,20 +6,20 @@ Docs: https://grpo-colab.github.io/grpo_colab/export.html.md"""
 
 # %% ../nbs/09_export.ipynb #8ea52abf
 from __future__ import annotations
-import json, shutil
+import json, shutil, sys, dataclasses
 from pathlib import Path
 import numpy as np
 import jax
 from .config import ColabTrainingConfig
 from .data import format_prompt
 from .session import ColabSession, prepare_colab_session, generate
-from .train import TrainerState, train_grpo, latest_checkpoint, checkpoint_steps, read_metrics
+from .train import TrainerState, train_grpo, latest_checkpoint, checkpoint_steps, read_metrics, usable_checkpoint, free_space, RunLock
 from .models import resolve_model_dir, set_lora_state
 from .hf import save_peft_adapter, save_merged_checkpoint
 
 # %% auto #0
-__all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'restore_latest', 'load_trained', 'export_checkpoint', 'quick_test',
-           'run_full_pipeline']
+__all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'config_for_run', 'restore_latest', 'load_trained',
+           'export_checkpoint', 'quick_test', 'TrainedButFailed', 'run_full_pipeline']
 
 # %% ../nbs/09_export.ipynb #7e2d4aaa
 def read_lora_checkpoint(step_dir: Path) -> dict[str, np.ndarray]:
@@ -34,14 +34,29 @@ def read_lora_checkpoint(step_dir: Path) -> dict[str, np.ndarray]:
     return out
 
 # %% ../nbs/09_export.ipynb #941fc0e7
+def config_for_run(run_dir: str | Path, # a run folder (it holds config.yaml), wherever it now is
+                   step: int | None = None, # the settings this checkpoint step was trained with; None: the latest run's
+                  ) -> ColabTrainingConfig:
+    "The config of the run in `run_dir`, re-rooted there: checkpoints and exports are found in `run_dir`, from any folder"
+    d = Path(run_dir).expanduser().absolute()
+    if not (d / "config.yaml").exists(): raise FileNotFoundError(f"{str(run_dir)!r} is not a run folder (no config.yaml)")
+    path = d / "config.yaml"
+    if step is not None:
+        starts = sorted(int(p.stem.rsplit("_", 1)[1]) for p in (d / "configs").glob("from_step_*.yaml"))
+        earlier = [s for s in starts if s < step]
+        if earlier: path = d / "configs" / f"from_step_{earlier[-1]}.yaml"
+    c = ColabTrainingConfig.load(path)
+    return dataclasses.replace(c, output_dir=str(d.parent), experiment_name=d.name, save_to_drive=False)
+
 def restore_latest(session: ColabSession) -> int:
-    "Load the latest checkpoint's LoRA weights into `session.lora_model`; return its step"
+    "Load the newest sound checkpoint's LoRA weights into `session.lora_model`; return its step"
     from tunix.sft.checkpoint_manager import CheckpointManager
     d = session.config.checkpoint_dir / "actor"
-    if not checkpoint_steps(session.config.checkpoint_dir):
-        raise FileNotFoundError(f"no checkpoint under {str(d)!r}: train first (train_grpo or `grpo-colab train`)")
+    ckpt = usable_checkpoint(session.config.checkpoint_dir)
+    if ckpt is None:
+        raise FileNotFoundError(f"no sound checkpoint under {str(d)!r}: train first (train_grpo or `grpo-colab train`)")
     manager = CheckpointManager(str(d))
-    step, _ = manager.maybe_restore(session.lora_model, restore_only_lora_params=True)
+    step, _ = manager.maybe_restore(session.lora_model, step=int(ckpt.name), restore_only_lora_params=True)
     manager.close()
     return step
 
@@ -55,7 +70,7 @@ def load_trained(run: str | Path | ColabTrainingConfig) -> ColabSession:
         set_lora_state(session.lora_model, load_file(str(p / "lora_weights.safetensors")))
         print(f"loaded LoRA weights of step {meta['step']} from {p}")
         return session
-    config = run if p is None else ColabTrainingConfig.load(p / "config.yaml" if p.is_dir() else p)
+    config = run if p is None else config_for_run(p) if p.is_dir() else ColabTrainingConfig.load(p)
     session = prepare_colab_session(config)
     print(f"restored step {restore_latest(session)}")
     return session
@@ -85,19 +100,38 @@ quick_test(session.config, session, "your question")
 Or from the shell: `grpo-colab ask --run {config.run_dir} "your question"`
 """
 
-def export_checkpoint(config: ColabTrainingConfig, # the run's config
-                      trainer_state: TrainerState | None = None, # what `train_grpo` returned (optional)
-                     ) -> str:
-    "Export the latest checkpoint's LoRA weights; return the checkpoint's path"
-    from safetensors.numpy import save_file
-    ckpt = latest_checkpoint(config.checkpoint_dir)
+def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None) -> tuple[Path, Path]:
+    "Export the newest sound checkpoint, with the settings it was trained with; return (checkpoint folder, export folder)"
+    ckpt = usable_checkpoint(config.checkpoint_dir)
     if ckpt is None:
-        raise FileNotFoundError(f"no checkpoint under {str(config.checkpoint_dir)!r}: run train_grpo first")
+        raise FileNotFoundError(f"no sound checkpoint under {str(config.checkpoint_dir)!r}: run train_grpo first")
+    if (config.run_dir / "config.yaml").exists(): config = config_for_run(config.run_dir, int(ckpt.name))
     tensors = read_lora_checkpoint(ckpt)
     out = _fresh_dir(config.run_dir / "export" / f"step_{ckpt.name}")
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists(): shutil.rmtree(tmp)  # only ever our own unfinished export
     tmp.mkdir(parents=True)
+    try: _write_export(config, trainer_state, ckpt, tensors, tmp, out)
+    except Exception as e:
+        shutil.rmtree(tmp, ignore_errors=True)  # our own staging folder; the checkpoint is untouched
+        if isinstance(e, (ValueError, FileExistsError)): raise
+        raise RuntimeError(f"export of step {ckpt.name} to {str(out)!r} failed ({type(e).__name__}: {str(e)[:200]}; "
+                           f"{free_space(out)}); the checkpoint is untouched") from e
+    tmp.rename(out)
+    print(f"exported step {ckpt.name} ({len(tensors)} LoRA tensors) to {out}")
+    if config.save_to_drive:
+        print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
+    print(_usage(config, out))
+    return ckpt, out
+
+def export_checkpoint(config: ColabTrainingConfig, # the run's config
+                      trainer_state: TrainerState | None = None, # what `train_grpo` returned (optional)
+                     ) -> str:
+    "Export the newest sound checkpoint's LoRA weights, with the settings it was trained with; return the checkpoint's path"
+    return str(_export(config, trainer_state)[0])
+
+def _write_export(config, trainer_state, ckpt, tensors, tmp, out):
+    from safetensors.numpy import save_file
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(tmp / "lora_weights.safetensors"))
     metrics = (trainer_state.metrics if trainer_state else None) or read_metrics(config.run_dir)
     meta = dict(base_model=config.model, model_source=config.model_source or config.model_spec.hf_id or "packaged tiny-gemma3",
@@ -107,14 +141,9 @@ def export_checkpoint(config: ColabTrainingConfig, # the run's config
     (tmp / "lora_config.json").write_text(json.dumps(meta, indent=2))
     (tmp / "README.md").write_text(_usage(config, out))
     final = metrics[-1] if metrics else None
-    save_peft_adapter(config, tensors, tmp / "adapter", final)
-    if config.export_merged: save_merged_checkpoint(config, resolve_model_dir(config), tensors, tmp / "merged", final)
-    tmp.rename(out)
-    print(f"exported step {ckpt.name} ({len(tensors)} LoRA tensors) to {out}")
-    if config.save_to_drive:
-        print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
-    print(_usage(config, out))
-    return str(ckpt)
+    save_peft_adapter(config, tensors, tmp / "adapter", final, final_dir=out / "adapter")
+    if config.export_merged:
+        save_merged_checkpoint(config, resolve_model_dir(config), tensors, tmp / "merged", final, final_dir=out / "merged")
 
 # %% ../nbs/09_export.ipynb #c50bf2a0
 DEFAULT_TEST_QUESTION = "What is the sum of the first five positive integers?"
@@ -127,10 +156,22 @@ def quick_test(config: ColabTrainingConfig, session: ColabSession, test_question
     return response
 
 # %% ../nbs/09_export.ipynb #01440f2b
+class TrainedButFailed(RuntimeError):
+    "Training finished and its checkpoints are saved, but the export after it failed"
+
 def run_full_pipeline(config: ColabTrainingConfig) -> tuple[ColabSession, TrainerState, str]:
     "Prepare, train, export and test: returns (session, trainer_state, checkpoint_path)"
+    RunLock(config.run_dir).check_free()  # a second writer is told before any model loads
     session = prepare_colab_session(config)
     state = train_grpo(config, session)
-    path = export_checkpoint(config, state)
-    quick_test(config, session)
-    return session, state, path
+    if state.stopped: return session, state, None  # interrupted or out of time: resume first, export then
+    done = f"training finished (step {state.steps_done}); its checkpoints in {config.checkpoint_dir} are fine"
+    try: ckpt, out = _export(config, state)
+    except Exception as e:
+        raise TrainedButFailed(f"{done}, but the export failed: {type(e).__name__}: {e}. "
+                               f"Retry it with `grpo-colab export --run {config.run_dir}`") from e
+    try: quick_test(config, session)
+    except Exception as e:
+        print(f"warning: {done} and so is the export in {out}; only the quick test after it failed: "
+              f"{type(e).__name__}: {e}", file=sys.stderr)
+    return session, state, str(ckpt)

@@ -65,13 +65,16 @@ def _staging(out: Path) -> Path:
     return tmp
 
 def save_peft_adapter(config: ColabTrainingConfig, lora: dict[str, np.ndarray], out_dir: Path,
-                      metrics: dict | None = None) -> Path:
+                      metrics: dict | None = None,
+                      final_dir: Path | None = None, # where the folder will finally be (the card names it); None: out_dir
+                     ) -> Path:
     "Write Tunix LoRA tensors as a PEFT LoRA adapter folder"
     from safetensors.numpy import save_file
     out_dir = Path(out_dir)
     tensors = peft_tensors(lora)
     targets = sorted({k.split(".")[-3] for k in tensors})
-    base = config.model_source or config.model_spec.hf_id or config.model
+    from grpo_colab.models import resolve_model_dir
+    base = config.model_source or config.model_spec.hf_id or resolve_model_dir(config)  # the embedded model: its folder
     tmp = _staging(out_dir)
     save_file(tensors, str(tmp / "adapter_model.safetensors"), metadata={"format": "pt"})
     (tmp / "adapter_config.json").write_text(json.dumps(dict(
@@ -79,7 +82,7 @@ def save_peft_adapter(config: ColabTrainingConfig, lora: dict[str, np.ndarray], 
         lora_alpha=config.lora_alpha, target_modules=targets, lora_dropout=0.0, bias="none", fan_in_fan_out=False,
         inference_mode=True, modules_to_save=None, init_lora_weights=True, use_rslora=False, use_dora=False), indent=2))
     usage = (f"from transformers import AutoModelForCausalLM\nfrom peft import PeftModel\n"
-             f"base = AutoModelForCausalLM.from_pretrained({str(base)!r})\nmodel = PeftModel.from_pretrained(base, {str(out_dir)!r})")
+             f"base = AutoModelForCausalLM.from_pretrained({str(base)!r})\nmodel = PeftModel.from_pretrained(base, {str(final_dir or out_dir)!r})")
     (tmp / "README.md").write_text(model_card(config, "PEFT adapter", usage, metrics))
     return _publish(tmp, out_dir)
 
@@ -89,7 +92,9 @@ _COPY = ("config.json", "generation_config.json", "model.safetensors.index.json"
          "chat_template.jinja", "added_tokens.json")
 
 def save_merged_checkpoint(config: ColabTrainingConfig, base_dir: Path, lora: dict[str, np.ndarray], out_dir: Path,
-                           metrics: dict | None = None) -> Path:
+                           metrics: dict | None = None,
+                           final_dir: Path | None = None, # where the folder will finally be (the card names it); None: out_dir
+                          ) -> Path:
     "Write the base checkpoint in `base_dir` with the LoRA update merged in, as a Hugging Face folder"
     from safetensors.flax import load_file, save_file
     out_dir, base_dir = Path(out_dir), Path(base_dir)
@@ -112,7 +117,7 @@ def save_merged_checkpoint(config: ColabTrainingConfig, base_dir: Path, lora: di
                          "does not have the weights the adapters were trained on")
     for name in _COPY:
         if (base_dir / name).exists(): shutil.copy2(base_dir / name, tmp / name)
-    usage = f"from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained({str(out_dir)!r})"
+    usage = f"from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained({str(final_dir or out_dir)!r})"
     (tmp / "README.md").write_text(model_card(config, "merged", usage, metrics))
     return _publish(tmp, out_dir)
 

@@ -16,7 +16,7 @@ from .config import ColabTrainingConfig
 # %% auto #0
 __all__ = ['auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed', 'tiny_model_dir', 'resolve_model_dir',
            'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config', 'qwen3_config', 'llama3_config',
-           'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'load_model', 'orbax_model_config',
+           'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'load_model', 'orbax_model_config',
            'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora',
            'lora_state', 'set_lora_state']
 
@@ -58,6 +58,9 @@ def resolve_model_dir(config: ColabTrainingConfig) -> Path:
     src = config.model_source or config.model_spec.hf_id
     if src is None: return tiny_model_dir()
     if Path(src).expanduser().exists(): return Path(src).expanduser()
+    if src.startswith(("/", ".", "~")) or "\\" in src:
+        raise FileNotFoundError(f"model_source={src!r}: no such local folder; expected an existing folder with config.json "
+                                "and *.safetensors, a Hugging Face repo id (org/name), kaggle:<handle> or gs://...")
     if src.startswith("kaggle:"):
         import kagglehub
         try: return Path(kagglehub.model_download(src[len("kaggle:"):]))
@@ -182,9 +185,9 @@ def llama3_config(hf: dict, dtype):
 
 # %% ../nbs/04_models.ipynb #c5cc358b
 def param_dtype(config: ColabTrainingConfig):
-    "The parameter dtype: the config's, or bfloat16 on accelerators and float32 on CPU"
-    if config.dtype != "auto": return jnp.dtype(config.dtype)
-    return jnp.float32 if jax.default_backend() == "cpu" else jnp.bfloat16
+    "The parameter dtype: the config's, or what `auto` means on this accelerator (`grpo_colab.fit.auto_dtype`)"
+    from grpo_colab.fit import auto_dtype, detect_accelerator
+    return jnp.dtype(auto_dtype(config, detect_accelerator()))
 
 _LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors"),
             "gemma2": (gemma2_config, "tunix.models.gemma.params_safetensors"),
@@ -206,13 +209,19 @@ def is_orbax_checkpoint(path) -> bool:
     "True for a gs:// path or a folder holding an Orbax checkpoint"
     return str(path).startswith("gs://") or (Path(path) / "_CHECKPOINT_METADATA").exists() or (Path(path) / "_METADATA").exists()
 
+def with_remat(model_config, config: ColabTrainingConfig):
+    "`model_config` with Tunix's block rematerialisation when `config.remat` (every family has a `remat_config`)"
+    if not config.remat: return model_config
+    import dataclasses
+    return dataclasses.replace(model_config, remat_config=type(model_config.remat_config).BLOCK)
+
 def load_model(config: ColabTrainingConfig, model_dir: Path, mesh=None):
     "The base model in `model_dir` (Hugging Face folder or Orbax checkpoint) as a Tunix model, and its Tunix config"
     import importlib
     if is_orbax_checkpoint(model_dir) and not (Path(model_dir) / "config.json").exists():
         return load_orbax_gemma3(model_dir, orbax_model_config(config), mesh, param_dtype(config))
     to_cfg, mod = _LOADERS[config.model_spec.family]
-    mcfg = to_cfg(read_hf_config(model_dir), param_dtype(config))
+    mcfg = with_remat(to_cfg(read_hf_config(model_dir), param_dtype(config)), config)
     model = importlib.import_module(mod).create_model_from_safe_tensors(str(model_dir), mcfg, mesh=mesh, dtype=param_dtype(config))
     return model, mcfg
 
@@ -225,7 +234,7 @@ def orbax_model_config(config: ColabTrainingConfig):
                          f"(not family {spec.family!r}); use a Hugging Face folder with config.json instead")
     from tunix.models.gemma3 import model as g3
     import dataclasses
-    return dataclasses.replace(getattr(g3.ModelConfig, spec.tunix_config)(), param_dtype=param_dtype(config))
+    return with_remat(dataclasses.replace(getattr(g3.ModelConfig, spec.tunix_config)(), param_dtype=param_dtype(config)), config)
 
 def load_orbax_gemma3(path, model_config, mesh=None, dtype=jnp.float32):
     "A Tunix Gemma 3 from an upstream-layout Orbax checkpoint, and its config"

@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/rewards.html.md"""
 
 # %% ../nbs/03_rewards.ipynb #eb267acd
 from __future__ import annotations
-import logging, math, re, threading, time
+import inspect, logging, math, re, threading, time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -254,7 +254,10 @@ def rubric_reward(judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
     return fn
 
 # %% ../nbs/03_rewards.ipynb #157d43e9
-def checked_reward(fn: Callable, weight: float = 1.0, name: str | None = None) -> Callable:
+def checked_reward(fn: Callable, # a Tunix reward: `fn(prompts, completions, **batch_fields) -> list[float]`
+                   weight: float = 1.0, # multiplies every score
+                   name: str | None = None, # the name Tunix logs it under; None: `fn.__name__`
+                  ) -> Callable:
     "Wrap `fn` so its scores are weighted and validated, under the same name"
     name = name or fn.__name__
     def reward(prompts, completions, **kwargs):
@@ -269,17 +272,24 @@ def checked_reward(fn: Callable, weight: float = 1.0, name: str | None = None) -
         if bad:
             raise RewardError(f"reward {name!r} returned non-finite or non-numeric scores at positions {bad[:5]}: "
                               f"{[scores[i] for i in bad[:5]]}")
-        return [weight * float(s) for s in scores]
+        reward.last_scores = [weight * float(s) for s in scores]  # the latest batch, for the live dashboard
+        return reward.last_scores
     reward.__name__ = reward.__qualname__ = name
-    reward.stats = getattr(fn, "stats", {})
+    reward.stats, reward.last_scores = getattr(fn, "stats", {}), []
     return reward
 
 # %% ../nbs/03_rewards.ipynb #83796b4a
-def reward_names(config: ColabTrainingConfig) -> list[str]:
-    "Names of the rewards `config`'s data gets; checks that `reward_weights` only names those"
+def reward_names(config: ColabTrainingConfig, # the run's config: its data and `reward_weights`
+                 extra: list[str] = (), # names of the user's own rewards, after the built-in ones
+                ) -> list[str]:
+    "Names of the rewards `config`'s data gets (and `extra`); checks that `reward_weights` only names those"
     names = ["format_exact", "format_partial"]
     if has_answers(config): names.append("answer_correct")
     if has_rubrics(config): names.append(f"rubric_{config.rubric_judge}")
+    for n in extra:
+        if not n.isidentifier(): raise ValueError(f"a reward needs a plain name (a `def`), not {n!r}")
+        if n in names: raise ValueError(f"two rewards are named {n!r}; rename your own (built-in and earlier: {names})")
+        names.append(n)
     unknown = set(config.reward_weights or {}) - set(names)
     if unknown:
         raise ValueError(f"reward_weights names unknown reward(s) {sorted(unknown)}; this data set uses {names}")
@@ -296,11 +306,25 @@ def _guarded(fn, config, floor=0.0):
     g.__name__, g.stats = fn.__name__, stats
     return g
 
-def create_reward_functions(config: ColabTrainingConfig, # the run's config
+def _takes_batch(fn) -> bool:
+    "Whether `fn` can be called as `fn(prompts, completions, **batch_fields)`"
+    try: ps = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError): return True  # no signature to read (a builtin): let the first call tell
+    pos = [p for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    return any(p.kind == p.VAR_KEYWORD for p in ps) and (len(pos) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in pos))
+
+def create_reward_functions(config: ColabTrainingConfig, # the run's config: data, tags, `reward_weights`
                             judge=None, # rubric judge; None: `grpo_colab.judge.make_judge(config)`
+                            extra_rewards: list[Callable] = (), # your own rewards, `fn(prompts, completions, **batch_fields)`, each named by its `__name__`
                            ) -> list[Callable]:
-    "The named, weighted, checked, copy-guarded reward functions for `config`'s data"
-    names = reward_names(config)
+    "The named, weighted, checked, copy-guarded reward functions for `config`'s data, then `extra_rewards`"
+    extra_rewards = list(extra_rewards)
+    for f in extra_rewards:
+        if not callable(f): raise TypeError(f"extra_rewards holds {f!r}, which is not a function")
+        if not _takes_batch(f):
+            raise TypeError(f"reward {getattr(f, '__name__', f)!r} must accept (prompts, completions, **kwargs): "
+                            "Tunix passes every batch field (answer, question, ...) as a keyword")
+    names = reward_names(config, [getattr(f, "__name__", repr(f)) for f in extra_rewards])
     rx = format_regex(config)
     def format_exact(prompts, completions, **kw):
         return [1.0 if rx.fullmatch(c) else 0.0 for c in completions]
@@ -315,7 +339,8 @@ def create_reward_functions(config: ColabTrainingConfig, # the run's config
         if judge is None:
             from grpo_colab.judge import make_judge
             judge = make_judge(config)
-        fns.append(rubric_reward(judge, config, name=names[-1]))
+        fns.append(rubric_reward(judge, config, name=f"rubric_{config.rubric_judge}"))
+    fns += [_guarded(f, config) for f in extra_rewards]
     weights = config.reward_weights or {}
     return [checked_reward(f, weights.get(f.__name__, 1.0)) for f in fns]
 

@@ -15,12 +15,13 @@ from .config import ColabTrainingConfig, in_colab
 from .data import prepare_datasets, drop_long_prompts, format_prompt
 from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
+from .fit import plan_fit
 from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
                                check_vocab, apply_lora)
 
 # %% auto #0
-__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'sampling_steps', 'make_sampler',
-           'eos_token_ids', 'generate', 'prepare_colab_session']
+__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache', 'sampling_steps',
+           'make_sampler', 'eos_token_ids', 'generate', 'check_fit', 'prepare_colab_session']
 
 # %% ../nbs/06_session.ipynb #5ec52a0d
 @dataclass(repr=False)
@@ -84,6 +85,21 @@ def ensure_run_dir(config: ColabTrainingConfig) -> Path:
                            "set output_dir (or drive_folder) to a writable folder") from e
     return d
 
+# %% ../nbs/06_session.ipynb #40c79c3e
+def enable_compilation_cache(config: ColabTrainingConfig) -> Path | None:
+    "Keep compiled XLA programs in `run_dir/jax_cache`; return that folder (None when `compilation_cache=False`)"
+    if not config.compilation_cache: return None
+    from jax.experimental.compilation_cache import compilation_cache as cc
+    d = config.run_dir / "jax_cache"
+    d.mkdir(parents=True, exist_ok=True)
+    if jax.config.jax_compilation_cache_dir != str(d):
+        cc.reset_cache()  # JAX opens its cache once per process: reopen it in this run's folder
+        jax.config.update("jax_compilation_cache_dir", str(d))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    jax.config.update("jax_persistent_cache_enable_xla_caches", "none")  # else the GPU autotune folder's path enters every key
+    return d
+
 # %% ../nbs/06_session.ipynb #72420bfe
 def sampling_steps(longest_prompt: int, # tokens in the call's longest prompt, as the sampler tokenizes it
                    max_prompt_length: int | None, # the `max_prompt_length` handed to Tunix's sampler
@@ -127,6 +143,19 @@ def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, m
                           top_k=1 if greedy else c.top_k, seed=c.seed)
     return [t.strip() for t in out.text]
 
+# %% ../nbs/06_session.ipynb #05c5da52
+def check_fit(config: ColabTrainingConfig):
+    "Print the memory plan for this accelerator; warn (or with `strict_fit`, refuse) when it predicts no fit"
+    plan = plan_fit(config)
+    print(plan)
+    if not plan.fits:
+        msg = (f"plan_fit predicts {plan.peak / 2**30:.1f} GiB at the peak, more than the {plan.accelerator.usable_bytes / 2**30:.1f} GiB "
+               f"usable on {plan.accelerator.name}" + (f"; {plan.suggestion} would fit" if plan.suggestion else ""))
+        if config.strict_fit: raise ValueError(f"strict_fit=True: {msg}")
+        import warnings
+        warnings.warn(msg + " (set strict_fit=True to make this an error)", stacklevel=2)
+    return plan
+
 # %% ../nbs/06_session.ipynb #9f2e1f66
 def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     "Credentials, Drive, run folder, data, mesh, model, tokenizer, LoRA and sampler for `config`"
@@ -137,10 +166,12 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     train_ds, eval_ds = prepare_datasets(config)
     reward_names(config)  # a typo in reward_weights fails here, before any weight is read
     ensure_run_dir(config)
+    enable_compilation_cache(config)  # before anything compiles
     judge = make_judge(config) if config.rubric_judge != "reference" else None  # these judges need no model
     if isinstance(judge, EndpointJudge): judge.check()  # a wrong URL, model or key fails before any weight loads
     maybe_initialize_distributed()
     mesh = make_mesh(config)
+    check_fit(config)  # before any weight is downloaded
     model_dir = resolve_model_dir(config)
     tokenizer = load_tokenizer(model_dir, config)
     train_ds, eval_ds = drop_long_prompts(tokenizer, train_ds, eval_ds, config)

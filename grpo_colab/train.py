@@ -6,20 +6,23 @@ Docs: https://grpo-colab.github.io/grpo_colab/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #27e549a8
 from __future__ import annotations
-import json, math, time
-from dataclasses import dataclass, field
+import gc, json, math, time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids
+from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
 from .rewards import reward_metrics
+from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 
 # %% auto #0
-__all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'MetricsRecorder', 'ShareFrozenBase',
-           'distinct_param_bytes', 'TrainerState', 'read_metrics', 'train_grpo']
+__all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint',
+           'MetricsRecorder', 'repair_metrics', 'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState',
+           'LiveAnchorCluster', 'donate_model_in_update', 'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault',
+           'free_space', 'StepGuard', 'record_config', 'train_grpo']
 
 # %% ../nbs/07_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -41,24 +44,86 @@ def latest_checkpoint(checkpoint_dir: Path) -> Path | None:
     steps = checkpoint_steps(checkpoint_dir)
     return Path(checkpoint_dir) / "actor" / str(steps[-1]) if steps else None
 
+# %% ../nbs/07_train.ipynb #b2487286
+def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkpoints/actor/40
+                       need_optimizer: bool = True, # training needs the optimizer state; export does not
+                      ) -> str | None:
+    "Why the checkpoint in `step_dir` cannot be used, or None when it restores completely and is finite"
+    import orbax.checkpoint as ocp
+    d = Path(step_dir)
+    if not d.is_dir() or not any(d.iterdir()): return "empty folder"
+    for marker in ("_CHECKPOINT_METADATA", "commit_success.txt"):
+        if not (d / marker).exists(): return f"no {marker} (the save never finished)"
+    try: json.loads((d / "_CHECKPOINT_METADATA").read_text())
+    except (ValueError, UnicodeDecodeError): return "unreadable _CHECKPOINT_METADATA"
+    for item in ("model_params", "optimizer_state") if need_optimizer else ("model_params",):
+        if not (d / item).is_dir():
+            return f"no {item}" + (": resuming would restart Adam and the learning-rate schedule" if item == "optimizer_state" else "")
+        for marker in ("_METADATA", "commit_success.txt"):
+            if not (d / item / marker).exists(): return f"no {item}/{marker}"
+        try: tree = ocp.PyTreeCheckpointer().restore(str((d / item).resolve()))
+        except Exception as e: return f"{item} does not restore ({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})"
+        bad = [k for k, v in jax.tree_util.tree_leaves_with_path(tree)
+               if np.issubdtype(np.asarray(v).dtype, np.floating) and not np.isfinite(np.asarray(v)).all()]
+        if bad: return f"{item} holds non-finite values ({jax.tree_util.keystr(bad[0])})"
+    return None
+
+def usable_checkpoint(checkpoint_dir: Path, # the run's checkpoints folder
+                      need_optimizer: bool = False, # skip checkpoints without optimizer state (training)
+                      set_aside: bool = False, # rename damaged newer checkpoints into checkpoints/damaged/ (the writer only)
+                      verb: str = "using", # how the message names what happens with the sound step
+                     ) -> Path | None:
+    "The newest sound actor checkpoint; damaged newer ones are named in one message (and set aside)"
+    damaged = []
+    for step in reversed(checkpoint_steps(checkpoint_dir)):
+        d = Path(checkpoint_dir) / "actor" / str(step)
+        why = checkpoint_problem(d, need_optimizer)
+        if why is None: break
+        if set_aside:
+            dest = Path(checkpoint_dir) / "damaged" / f"actor_{step}"
+            i = 1
+            while dest.exists(): dest, i = dest.with_name(f"actor_{step}-{i}"), i + 1
+            dest.parent.mkdir(exist_ok=True)
+            d.rename(dest)
+            damaged.append(f"step {step} ({why}; set aside as {dest})")
+        else: damaged.append(f"step {step} ({why}; skipped)")
+    else: d = None
+    if damaged:
+        print(f"damaged checkpoint {', '.join(damaged)}: {verb} " + (f"step {d.name}" if d else "no checkpoint (none is sound)"))
+    return d
+
 # %% ../nbs/07_train.ipynb #04c764da
 def _mean(values):
     try: return float(np.mean(np.asarray(values, dtype=np.float64)))
     except (TypeError, ValueError): return None
 
+def _json_number(v: float):
+    "`v`, or the text JSON tools read for a non-finite number ('NaN', 'Infinity', '-Infinity')"
+    return v if math.isfinite(v) else ("NaN" if math.isnan(v) else "Infinity" if v > 0 else "-Infinity")
+
+def _float(v):
+    "A number back from `_json_number`'s form (other values unchanged)"
+    return float(v.replace("Infinity", "inf")) if v in ("NaN", "Infinity", "-Infinity") else v
+
 class MetricsRecorder:
     "Collects one flat metrics record per GRPO step and appends it to a JSONL file"
-    def __init__(self, path: Path, metrics_logger, start_step: int = 0, total_steps: int | None = None, wandb_run=None):
-        from tqdm.auto import tqdm
+    def __init__(self,
+                 path: Path, # the `metrics.jsonl` to append to
+                 metrics_logger, # Tunix's metrics logger of the cluster (where loss and KL arrive)
+                 start_step: int = 0, # the step training starts or resumes from
+                 wandb_run=None, # a W&B run that gets every complete record, or None
+                 kl_enabled: bool = True, # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
+                 sinks: list = (), # objects with `write(record)` and `close()` (and optionally `step(partial_record)`)
+                ):
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
+        self.kl_enabled, self.sinks = kl_enabled, list(sinks)
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
-        self.pbar = tqdm(total=total_steps, initial=start_step, desc="GRPO", unit="step", disable=total_steps is None)
 
     def _actor(self, name, step):
         if not self.logger.metric_exists("actor", name, "train"): return None
         hist = self.logger.get_metric_history("actor", name, "train")
         i = step - self.start - 1
-        return float(np.asarray(hist[i])) if i < len(hist) else None
+        return float(np.asarray(hist[i])) if 0 <= i < len(hist) else None
 
     def __call__(self, buffer):
         "Tunix's external-logger hook: one call per finished step"
@@ -66,21 +131,21 @@ class MetricsRecorder:
         rec = {"step": int(buffer.global_steps) + 1}
         for k, (values, _) in buffer.metrics.items():
             v = _mean(values)
-            if v is not None and math.isfinite(v): rec[k] = v
+            if v is not None: rec[k] = _json_number(v)  # a NaN reward is recorded as such, never dropped
         if not any(k.startswith("rewards/") for k in rec): return  # the empty flush at close
         now = time.perf_counter()
         rec["step_time_s"], self._last = now - self._last, now
         self._pending.append(rec)
-        self.pbar.update(1)
-        self.pbar.set_postfix(reward=f"{rec.get('rewards/sum', float('nan')):.2f}")
+        for s in self.sinks:
+            if hasattr(s, "step"): s.step({k: _float(v) for k, v in rec.items()})
         self._flush()
 
     def _flush(self, force=False):
         while self._pending:
             rec = self._pending[0]
-            actor = {n: self._actor(n, rec["step"]) for n in ("loss", "kl", "pg_clipfrac", "entropy")}
+            actor = {n: self._actor(n, rec["step"]) for n in (("loss", "kl") if self.kl_enabled else ("loss",)) + ("pg_clipfrac", "entropy")}
             if actor["loss"] is None and not force: return
-            rec.update({k: v for k, v in actor.items() if v is not None})
+            rec.update({k: _json_number(v) for k, v in actor.items() if v is not None}, kl_enabled=self.kl_enabled)
             self._write(self._pending.pop(0))
 
     def annotate(self, step: int, values: dict):
@@ -90,14 +155,44 @@ class MetricsRecorder:
     def _write(self, rec):
         rec.update(self.extra.pop(rec["step"], {}))
         self.history.append(rec)
-        with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
-        if self.wandb_run is not None: self.wandb_run.log(rec, step=rec["step"])
+        try:
+            with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
+        except OSError as e:  # a full disk or a folder turned read-only: stop, naming it (TrainingFault is defined below)
+            raise TrainingFault(f"could not write step {rec['step']}'s metrics to {str(self.path)!r} ({e.strerror or e}; "
+                                f"{free_space(self.path)})") from e
+        if self.wandb_run is not None: self.wandb_run.log({k: _float(v) for k, v in rec.items()}, step=rec["step"])
+        for s in self.sinks: s.write({k: _float(v) for k, v in rec.items()})
 
     def finish(self):
-        "Write the records still waiting for their loss and KL; close the W&B run"
-        self._flush(force=True)
-        self.pbar.close()
-        if self.wandb_run is not None: self.wandb_run.finish()
+        "Write the records still waiting for their loss and KL; close the sinks and the W&B run (once)"
+        if getattr(self, "_finished", False): return
+        self._finished = True
+        try: self._flush(force=True)
+        finally:  # a failed write (full disk) still closes the display and the W&B run
+            for s in self.sinks: s.close()
+            if self.wandb_run is not None: self.wandb_run.finish()
+
+# %% ../nbs/07_train.ipynb #1eb9d56b
+def repair_metrics(path: Path, # a run's metrics.jsonl
+                   step: int, # the step training resumes from
+                  ) -> list[dict]:
+    "Make `path` hold exactly one row for each step 1..`step`; return the rows"
+    import os
+    path = Path(path)
+    if not path.exists(): return []
+    lines, rows, cut = path.read_text().split("\n"), {}, 0
+    for n, line in enumerate(lines, 1):
+        if not line.strip(): continue
+        try: rec = json.loads(line)
+        except ValueError:
+            if n >= len(lines) - 1: cut += 1; continue  # the last line, half written
+            raise ValueError(f"{str(path)!r}, line {n}: not a JSON record ({line[:60]!r})") from None
+        if isinstance(rec, dict) and isinstance(rec.get("step"), int) and 1 <= rec["step"] <= step: rows.setdefault(rec["step"], rec)
+    out = [rows.get(s, {"step": s, "lost": True}) for s in range(1, step + 1)]
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in out))
+    os.replace(tmp, path)
+    return out
 
 # %% ../nbs/07_train.ipynb #fa3a0abe
 from tunix.sft.hooks import TrainingHooks
@@ -143,11 +238,12 @@ class TrainerState:
     start_step: int # 0, or the step training resumed from
     steps_done: int # global steps completed, resumed ones included
     elapsed_s: float
+    stopped: str | None = None # why training stopped before num_batches (interrupt, session budget), or None
     learner: Any = None # the Tunix learner that ran: `GRPOLearner`, `DAPOLearner` or `DrGRPOLearner` (see `make_learner`)
 
     def reward_trend(self, key: str = "rewards/sum") -> tuple[float, float]:
         "Mean of `key` over the first and the last quarter of this run's steps"
-        vals = [m[key] for m in self.metrics if key in m]
+        vals = [m[key] for m in self.metrics if isinstance(m.get(key), (int, float))]
         if len(vals) < 4: raise ValueError(f"need at least 4 steps with {key!r}, have {len(vals)}")
         q = len(vals) // 4
         return float(np.mean(vals[:q])), float(np.mean(vals[-q:]))
@@ -156,6 +252,42 @@ class TrainerState:
         return (f"TrainerState(steps_done={self.steps_done}, start_step={self.start_step}, "
                 f"recorded_steps={len(self.metrics)}, elapsed_s={self.elapsed_s:.1f}, "
                 f"checkpoint_dir={str(self.checkpoint_dir)!r})")
+
+# %% ../nbs/07_train.ipynb #e39cf236
+from tunix.rl import rl_cluster as rlc
+
+class LiveAnchorCluster(rlc.RLCluster):
+    "Tunix's `RLCluster` without its full-model anchor snapshot: old log-probs come from the live policy"
+    def _init_cluster(self):
+        super()._init_cluster()
+        self._anchor_policy_state = None  # Tunix copied every weight, the frozen base included, into it
+        gc.collect()
+
+    def get_old_per_token_logps(self, *args, **kwargs):
+        "Old log-probs (num_iterations > 1): called after the rollout and before the batch's first update"
+        self._anchor_policy_state = nnx.state(self.actor_trainer.model)  # the live arrays, no copy
+        try: return super().get_old_per_token_logps(*args, **kwargs)
+        finally: self._anchor_policy_state = None
+
+# %% ../nbs/07_train.ipynb #d0b2ae81
+from unittest import mock
+
+class _DonatingNNX:
+    "flax.nnx, except that `jit` also donates the model where Tunix donates only the optimizer"
+    def __getattr__(self, name): return getattr(nnx, name)
+    @staticmethod
+    def jit(fn, *, donate_argnames=(), **kw):
+        if tuple(donate_argnames) == ("optimizer",): donate_argnames = ("model", "optimizer")
+        return nnx.jit(fn, donate_argnames=donate_argnames, **kw)
+
+def donate_model_in_update(trainer):
+    "Make Tunix's `trainer` compile its update with the model's buffers donated (no second copy of the base)"
+    from tunix.sft import peft_trainer
+    build = trainer.jit_train_and_eval_step
+    def jit_train_and_eval_step(*args, **kwargs):
+        with mock.patch.object(peft_trainer, "nnx", _DonatingNNX()): return build(*args, **kwargs)
+    trainer.jit_train_and_eval_step = jit_train_and_eval_step
+    return trainer
 
 # %% ../nbs/07_train.ipynb #ff70171d
 def _cluster(config, session, optimizer):
@@ -168,16 +300,20 @@ def _cluster(config, session, optimizer):
         mini_batch_size=config.batch_size, train_micro_batch_size=mb,
         checkpoint_root_directory=str(config.checkpoint_dir),
         checkpointing_options=ocp.CheckpointManagerOptions(save_interval_steps=config.checkpoint_every,
-                                                           max_to_keep=config.max_checkpoints_to_keep),
+                                                           max_to_keep=config.max_checkpoints_to_keep,
+                                                           enable_async_checkpointing=False,  # a failed save fails here, at once
+                                                           cleanup_tmp_directories=True),  # what a kill mid-save left
         pbar_description=f"GRPO {config.experiment_name}")
     rollout = base_rollout.RolloutConfig(
         max_tokens_to_generate=config.total_generation_steps, max_prompt_length=config.max_prompt_length,
-        kv_cache_size=config.max_prompt_length + config.total_generation_steps + 8, temperature=config.temperature,
+        kv_cache_size=sampling_steps(config.max_prompt_length, config.max_prompt_length, config.total_generation_steps),
+        temperature=config.temperature,
         top_p=config.top_p, top_k=config.top_k, eos_tokens=eos_token_ids(session.tokenizer, config))
-    mesh = session.mesh
-    return rlc.RLCluster(actor=session.lora_model, reference=session.base_model, tokenizer=session.tokenizer,
+    mesh, kl = session.mesh, config.beta != 0
+    roles = {rlc.Role.ACTOR: mesh, rlc.Role.ROLLOUT: mesh} | ({rlc.Role.REFERENCE: mesh} if kl else {})
+    return LiveAnchorCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
                          cluster_config=rlc.ClusterConfig(
-                             role_to_mesh={rlc.Role.ACTOR: mesh, rlc.Role.REFERENCE: mesh, rlc.Role.ROLLOUT: mesh},
+                             role_to_mesh=roles,
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
 
 def _wandb_run(config):
@@ -185,42 +321,236 @@ def _wandb_run(config):
     if not config.use_wandb: return None
     try: import wandb
     except ImportError as e: raise ImportError("use_wandb=True needs `pip install wandb`") from e
-    return wandb.init(project=config.experiment_name, config=config.to_dict())
+    id_file = config.run_dir / "wandb_run_id"  # a resumed run continues the same W&B run
+    run_id = id_file.read_text().strip() if id_file.exists() else os.urandom(4).hex()
+    id_file.write_text(run_id)
+    return wandb.init(project=config.experiment_name, config=config.to_dict(), id=run_id, resume="allow")
 
 def read_metrics(run_dir: Path) -> list[dict]:
     "The per-step records of `metrics.jsonl` in `run_dir`"
     p = Path(run_dir) / "metrics.jsonl"
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+    if not p.exists(): return []
+    lines, out = p.read_text().split("\n"), []
+    for n, line in enumerate(lines, 1):
+        if not line.strip(): continue
+        try: out.append(json.loads(line))
+        except ValueError:
+            if n >= len(lines) - 1: break  # a half-written last line (a kill, a full disk): the next resume repairs it
+            raise ValueError(f"{str(p)!r}, line {n}: not a JSON record ({line[:60]!r})") from None
+    return out
+
+# %% ../nbs/07_train.ipynb #c1810f71
+import os, socket, signal, shutil, sys, functools
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+class RunLock:
+    "Exclusive lock on a run folder for one training process; stale locks of dead processes are taken over"
+    def __init__(self, run_dir: Path): self.path = Path(run_dir) / ".lock"
+    def _holder(self) -> dict:
+        try: return json.loads(self.path.read_text())
+        except (OSError, ValueError): return {}
+    def acquire(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        me = dict(pid=os.getpid(), host=socket.gethostname(), since=time.strftime("%Y-%m-%d %H:%M:%S"))
+        for _ in range(2):
+            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                h = self._holder()
+                if h.get("host") == me["host"] and isinstance(h.get("pid"), int) and not _alive(h["pid"]) or not h:
+                    print(f"taking over the stale lock of process {h.get('pid')} (no longer running) on {self.path.parent}")
+                    self.path.unlink(missing_ok=True); continue
+                raise RuntimeError(f"{str(self.path.parent)!r} is being trained by process {h.get('pid')} on {h.get('host')} "
+                                   f"(since {h.get('since')}); only one training may write a run folder: wait for it, stop it, "
+                                   "or use another experiment_name") from None
+            with os.fdopen(fd, "w") as f: json.dump(me, f)
+            return self
+        raise RuntimeError(f"could not lock {str(self.path.parent)!r}")
+    def check_free(self):
+        "Raise when a live process holds the lock (a cheap check before loading any model)"
+        h = self._holder()
+        if h and h.get("pid") != os.getpid() and not (h.get("host") == socket.gethostname() and not _alive(h.get("pid", -1))):
+            raise RuntimeError(f"{str(self.path.parent)!r} is being trained by process {h.get('pid')} on {h.get('host')} "
+                               f"(since {h.get('since')}); only one training may write a run folder: wait for it, stop it, "
+                               "or use another experiment_name")
+    def release(self):
+        try:
+            if self._holder().get("pid") == os.getpid(): self.path.unlink(missing_ok=True)
+        except OSError: pass  # a folder turned read-only: the next run sees this process is gone
+    def __enter__(self): return self.acquire()
+    def __exit__(self, *exc): self.release()
+
+# %% ../nbs/07_train.ipynb #1acea698
+class TrainingStopped(Exception):
+    "Training stopped on purpose (interrupt, session budget) after saving a checkpoint"
+
+class TrainingFault(RuntimeError):
+    "Training cannot go on (non-finite values, a failing reward, a failed save); the last good checkpoint is kept"
+
+def free_space(path: Path) -> str:
+    "Free space on the file system holding `path` (or its nearest existing parent), for messages"
+    p = Path(path).absolute()
+    while not p.exists(): p = p.parent
+    return f"{shutil.disk_usage(p).free / 2**30:.1f} GiB free"
+
+class StepGuard:
+    "Runs at every step's checkpoint decision: finite weights, stop requests, a session budget, save failures"
+    def __init__(self, config: ColabTrainingConfig, cluster, t0: float):
+        self.config, self.cluster, self.trainer = config, cluster, cluster.actor_trainer
+        self.manager = self.trainer.checkpoint_manager
+        self._save, self.manager.save = self.manager.save, self.save
+        self.deadline = t0 + 60 * config.max_train_minutes if config.max_train_minutes else None
+        self.stop_reason, self.failed, self.saved_step = None, False, None
+        self._last, self.step_s, self.save_s = time.time(), 0.0, 0.0
+
+    def step(self) -> int: return int(self.cluster.global_steps) + 1  # the step being trained
+
+    def save(self, step, model, optimizer=None, save_only_lora_params=False, force=False, custom_metadata=None):
+        if self.failed: return False
+        now = time.time()
+        self.step_s, self._last = now - self._last, now
+        lora = jax.tree.leaves(nnx.state(model, nnx.LoRAParam))
+        if lora and not bool(jax.numpy.stack([jax.numpy.isfinite(x).all() for x in lora]).all()):
+            self.failed = True
+            c = self.config
+            raise TrainingFault(f"training stopped at step {step}: the LoRA weights became NaN or infinite in this update "
+                                f"(likely cause: learning_rate={c.learning_rate} too high for max_grad_norm={c.max_grad_norm}, "
+                                f"or a non-finite loss); {self._kept()}. Lower learning_rate and run again to resume")
+        if self.deadline and now + 1.2 * self.step_s + self.save_s > self.deadline and not self.stop_reason:
+            self.stop_reason = f"max_train_minutes={self.config.max_train_minutes:g} would be exceeded by the next step"
+        if self.stop_reason: force = True
+        if not custom_metadata:  # Tunix's closing save passes none; without the global step a resume would count from 0
+            custom_metadata = {"global_step": step // self.config.num_iterations, "role": "actor"}
+        saved = False
+        if force or self.manager._checkpoint_manager.should_save(step):
+            t = time.time()
+            try: saved = self._save(step, model, optimizer, save_only_lora_params=save_only_lora_params, force=True,
+                                    custom_metadata=custom_metadata)
+            except Exception as e:
+                self.failed = True
+                d = self.config.checkpoint_dir
+                raise TrainingFault(f"could not save the checkpoint of step {step} in {str(d)!r} ({type(e).__name__}: "
+                                    f"{str(e).splitlines()[0][:200] if str(e) else ''}; {free_space(d)}); "
+                                    f"{self._kept()}. Free space or fix the folder's permissions, then run again to resume") from e
+            self.save_s, self.saved_step = time.time() - t, step if saved else self.saved_step
+        if self.stop_reason: raise TrainingStopped(f"stopped at step {step} ({self.stop_reason}); checkpoint saved")
+        return saved
+
+    def _kept(self) -> str:
+        steps = checkpoint_steps(self.config.checkpoint_dir)
+        return f"the last good checkpoint, step {steps[-1]}, is kept" if steps else "no checkpoint was saved yet"
+
+    def rewards(self, fns: list) -> list:
+        "`fns`, each stopping training when it raises or returns a non-finite reward"
+        def guarded(f):
+            @functools.wraps(f)
+            def g(*a, **k):
+                try: r = f(*a, **k)
+                except Exception as e:
+                    raise TrainingFault(f"training stopped at step {self.step()}: reward {f.__name__} raised "
+                                        f"{type(e).__name__}: {e}") from e
+                vals = np.asarray([np.nan if v is None else v for v in np.ravel(np.asarray(r, dtype=object))], dtype=np.float64)
+                if not np.isfinite(vals).all():
+                    bad = vals[~np.isfinite(vals)][0]
+                    raise TrainingFault(f"training stopped at step {self.step()}: reward {f.__name__} returned {bad} for "
+                                        f"{int((~np.isfinite(vals)).sum())} of {vals.size} completions (likely cause: a "
+                                        "division by zero or a failed parse inside the reward)")
+                return r
+            return g
+        return [guarded(f) for f in fns]
+
+    def _on_signal(self, signum, frame):
+        if self.stop_reason:  # asked twice: stop now, without saving
+            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+            raise KeyboardInterrupt
+        self.stop_reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        print(f"\n{self.stop_reason}: saving a checkpoint after this step, then stopping (again to stop at once)", file=sys.stderr)
+
+    def __enter__(self):
+        import threading
+        self._old = {}
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM): self._old[s] = signal.signal(s, self._on_signal)
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self._old.items(): signal.signal(s, h)
 
 # %% ../nbs/07_train.ipynb #cc592648
-def train_grpo(config: ColabTrainingConfig, session: ColabSession) -> TrainerState:
+def record_config(config: ColabTrainingConfig, start: int) -> Path:
+    "Write `config` as the run's config.yaml and as configs/from_step_<start>.yaml (earlier runs' settings stay there)"
+    config.save(config.run_dir / "configs" / f"from_step_{start}.yaml")
+    return config.save(config.run_dir / "config.yaml")
+
+def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, where the run folder is
+               session: ColabSession, # from `prepare_colab_session`: models, data, rewards
+               log_every: int = 10, # without a notebook front end: print one progress line every this many steps
+               display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
+              ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
     from grpo_colab.algorithms import make_learner  # the learner for config.algorithm (its own notebook, later)
-    done = checkpoint_steps(config.checkpoint_dir)
-    if done and not config.resume:
-        raise FileExistsError(f"{str(config.checkpoint_dir)!r} already holds checkpoints (steps {done}) and resume=False. "
-                              "Use another experiment_name or output_dir, or set resume=True to continue them.")
-    start = done[-1] if done else 0
-    config.save(config.run_dir / "config.yaml") if not (config.run_dir / "config.yaml").exists() else None
-    t0 = time.perf_counter()
-    cluster = _cluster(config, session, make_optimizer(config))
-    recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, config.num_batches,
-                               _wandb_run(config))
-    cluster.with_external_metrics_logger(recorder)
-    sharing = ShareFrozenBase(session.base_model, session.lora_model)
-    cluster.actor_trainer.with_training_hooks(sharing)
-    if config.eval_every:
-        from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
-        periodic, evaluated = PeriodicEval(config, session), set()
-        def held_out():
-            step = cluster.global_steps
-            if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
-        sharing.after_step.append(held_out)
-    learner = make_learner(config, cluster, session.reward_fns, [reward_metrics(session.reward_fns)])
-    try:
-        if start < config.num_batches:
-            learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
-    finally: recorder.finish()
+    with RunLock(config.run_dir):
+        done = checkpoint_steps(config.checkpoint_dir)
+        if done and not config.resume:
+            raise FileExistsError(f"{str(config.checkpoint_dir)!r} already holds checkpoints (steps {done}) and resume=False. "
+                                  "Use another experiment_name or output_dir, or set resume=True to continue them.")
+        good = usable_checkpoint(config.checkpoint_dir, need_optimizer=True, set_aside=True, verb="resuming from")
+        start = int(good.name) if good else 0
+        record_config(config, start)
+        repair_metrics(config.run_dir / "metrics.jsonl", start)
+        t0 = time.perf_counter()
+        enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
+        cluster = _cluster(config, session, make_optimizer(config))
+        guard = StepGuard(config, cluster, time.time())
+        view = Dashboard(display, log_every, f"GRPO {config.experiment_name}") if isinstance(display, str) else display
+        view.begin(config.num_batches, start, read_metrics(config.run_dir), session.reward_fns)
+        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb_run(config),
+                                   kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view])
+        if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
+        cluster.with_external_metrics_logger(recorder)
+        sharing = ShareFrozenBase(session.base_model, session.lora_model)
+        cluster.actor_trainer.with_training_hooks(sharing)
+        donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
+        quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
+        if config.eval_every:
+            from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
+            periodic, evaluated = PeriodicEval(config, session), set()
+            def held_out():
+                step = cluster.global_steps
+                if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
+            sharing.after_step.append(held_out)
+        learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples])
+        stopped = None
+        try:
+            with guard:
+                if start < config.num_batches:
+                    learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
+        except TrainingStopped as e: stopped = str(e)
+        except Exception as e:
+            fault, failed = next((x for x in _causes(e) if isinstance(x, TrainingFault)), None), guard.failed
+            _close(cluster, recorder)  # saves the current step unless the weights or the save itself failed
+            if fault is None: raise
+            msg = str(fault) if failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
+            raise TrainingFault(msg) from fault
+        if stopped:
+            _close(cluster, recorder)
+            print(f"{stopped}. To resume, run the same command (or train_grpo with the same config) again.")
+        recorder.finish()
     sharing.tie()
     return TrainerState(session.lora_model, recorder.history, config.checkpoint_dir, start,
-                        max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0, learner)
+                        max(checkpoint_steps(config.checkpoint_dir) or [start]), time.perf_counter() - t0, stopped, learner)
+
+def _causes(e):
+    seen = set()
+    while e is not None and id(e) not in seen: seen.add(id(e)); yield e; e = e.__cause__ or e.__context__
+
+def _close(cluster, recorder):
+    "Flush what Tunix still buffers (metrics, a due checkpoint) after training stopped early; keep the first error"
+    try: cluster.close()
+    except Exception: pass
+    try: recorder.finish()
+    except Exception: pass
