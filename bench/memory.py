@@ -3,7 +3,8 @@
 Builds (once, cached outside the repo) a random-weight checkpoint with a published architecture
 (`bench/shapes.py`), then runs what a user runs: `prepare_colab_session` (load), `train_grpo` for
 --steps steps with a checkpoint every step (rollout, policy update, checkpoint save) and
-`export_checkpoint` (export). A thread samples the process's resident memory every 5 ms; each
+`export_checkpoint` (export). "step end" is after the step's host-memory release (what the process
+holds between steps). A thread samples the process's resident memory every 5 ms; each
 phase reports its peak and the memory held when it ended. On an accelerator the same phases
 report the device's `peak_bytes_in_use` / `bytes_in_use` instead.
 
@@ -108,6 +109,10 @@ def main():
         mem.mark("update"); trim()
         r = orig_save(self, step, *a, **k); self.wait_until_finished(); mem.mark("checkpoint save"); trim(); return r
     CheckpointManager.save = save
+    release = T.release_host_memory  # train_grpo hands freed host memory back once per step, after the save
+    def released(*a, **k):
+        r = release(*a, **k); mem.mark("step end"); return r
+    T.release_host_memory = released
     t0 = time.perf_counter()
     state = train_grpo(config, session)
     train_s = time.perf_counter() - t0
@@ -132,9 +137,10 @@ def main():
     for name, b in by.items():
         end = b["end"][-1]
         print(f"{name:16}{b['n']:>6}{gb(b['peak']):>10.2f}{b['peak'] / weight_bytes:>10.2f}{gb(end):>9.2f}{end / weight_bytes:>10.2f}")
-    train_phases = [p for p in phases if p["phase"] in ("rollout", "update", "checkpoint save")]
+    train_phases = [p for p in phases if p["phase"] in ("rollout", "update", "checkpoint save", "step end")]
     peak = max(p["peak"] for p in phases)
-    steady = max(p["end"] for p in phases if p["phase"] == "checkpoint save") if train_phases else 0  # between steps
+    ends = [p["end"] for p in phases if p["phase"] == "step end"] or [p["end"] for p in phases if p["phase"] == "checkpoint save"]
+    steady = max(ends) if train_phases else 0  # between steps: what the process holds once a step is done
     print(f"overall peak {gb(peak):.2f} GiB = {peak / weight_bytes:.2f}x weights; between steps {gb(steady):.2f} GiB = {steady / weight_bytes:.2f}x; "
           f"{train_s / args.steps:.1f} s per step (compilation included)")
     out = Path(__file__).parent / "results" / f"memory-{args.shape}{'-' + args.tag if args.tag else ''}.json"

@@ -13,7 +13,7 @@ from .config import ColabTrainingConfig
 
 # %% auto #0
 __all__ = ['ACCELERATORS', 'RUNTIME_GIB', 'Accelerator', 'get_accelerator', 'detect_accelerator', 'Arch', 'arch_of', 'components',
-           'auto_dtype', 'FitPlan', 'plan_fit']
+           'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss', 'release_host_memory']
 
 # %% ../nbs/04_fit.ipynb #e1a0da69
 @dataclass(frozen=True)
@@ -201,3 +201,25 @@ def plan_fit(config: ColabTrainingConfig, # the run to plan
             if _peak(components(alt, auto_dtype(alt, name) if "dtype" not in change else change["dtype"], kind)) <= acc.usable_bytes:
                 plan.suggestion = label; break
     return plan
+
+# %% ../nbs/04_fit.ipynb #ec66856c
+def host_rss() -> int:
+    "This process's resident memory in bytes (0 where `/proc` is not available)"
+    try:
+        with open("/proc/self/statm") as f: return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError): return 0
+
+_libc, _floor = None, 0
+def release_host_memory(min_growth: int = 0, # skip (return 0) unless resident memory grew by this many bytes since the last release
+                       ) -> int:
+    "Hand the host heap's freed pages back to the operating system (glibc's `malloc_trim`); returns the resident bytes released"
+    global _libc, _floor
+    if _libc is None:
+        import ctypes, ctypes.util
+        try: _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"); _libc.malloc_trim
+        except (OSError, AttributeError): _libc = False  # not glibc (macOS, musl): nothing to do
+    before = host_rss()
+    if not _libc or before - _floor < min_growth: return 0
+    _libc.malloc_trim(0)
+    _floor = host_rss()
+    return max(before - _floor, 0)

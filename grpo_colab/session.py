@@ -15,7 +15,7 @@ from .config import ColabTrainingConfig, in_colab
 from .data import prepare_datasets, drop_long_prompts, format_prompt
 from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
-from .fit import plan_fit
+from .fit import plan_fit, release_host_memory
 from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
                                check_vocab, apply_lora)
 
@@ -180,6 +180,7 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     reward_fns = create_reward_functions(config, judge=judge or make_judge(config, base, tokenizer, mesh))
     lora = apply_lora(base, config, mesh)
     sampler = make_sampler(lora, tokenizer, model_config, config)
+    release_host_memory()  # the loader's staging copies are free now: give their pages back to the host
     s = ColabSession(config, mesh, model_dir, model_config, base, lora, tokenizer, sampler, train_ds, eval_ds, reward_fns, drive)
     print(s)
     return s

@@ -17,12 +17,13 @@ from .data import batches
 from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
+from .fit import release_host_memory
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint',
            'MetricsRecorder', 'repair_metrics', 'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState',
-           'LiveAnchorCluster', 'donate_model_in_update', 'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault',
-           'free_space', 'StepGuard', 'record_config', 'train_grpo']
+           'LiveAnchorCluster', 'donate_model_in_update', 'completion_logits_only', 'read_metrics', 'RunLock',
+           'TrainingStopped', 'TrainingFault', 'free_space', 'StepGuard', 'record_config', 'train_grpo']
 
 # %% ../nbs/07_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -289,6 +290,48 @@ def donate_model_in_update(trainer):
     trainer.jit_train_and_eval_step = jit_train_and_eval_step
     return trainer
 
+# %% ../nbs/07_train.ipynb #5f3b45f5
+import contextlib, contextvars, functools, inspect, sys
+
+_KEEP = contextvars.ContextVar("grpo_colab_logit_rows", default=None)
+
+def _decode_last(decode):
+    "An `Embedder.decode` that projects only the last `_KEEP` positions while `completion_logits_only` is active"
+    def last_rows(self, x):
+        k = _KEEP.get()
+        return decode(self, x[:, -k:] if k is not None and getattr(x, "ndim", 0) == 3 and x.shape[1] > k else x)
+    last_rows.__wrapped__ = decode
+    return last_rows
+
+def _keeping_rows(compute):
+    "Tunix's jitted `compute_per_token_logps`, traced anew (its own cache) with the projection cut to the rows kept"
+    sig = inspect.signature(compute.__wrapped__)
+    @functools.wraps(compute.__wrapped__)  # same signature, so jit finds the static arguments given by position
+    def per_token_logps(*a, **k):
+        b = sig.bind(*a, **k)
+        packed = b.arguments.get("segment_ids") is not None  # packed rows keep every position
+        token = _KEEP.set(None if packed else b.arguments["completion_tokens"].shape[1] + 1)  # Tunix keeps -(n+1)..-2
+        try: return compute.__wrapped__(*a, **k)
+        finally: _KEEP.reset(token)
+    return jax.jit(per_token_logps, static_argnames=("pad_id", "eos_id", "stop_gradient", "return_logits", "temperature"))
+
+_CUT = {}
+@contextlib.contextmanager
+def completion_logits_only():
+    "Within this block, Tunix's per-token log-probabilities project only the positions they keep onto the vocabulary"
+    from tunix.rl import common
+    compute = common.compute_per_token_logps
+    if compute not in _CUT: _CUT[compute] = _keeping_rows(compute)  # one jitted twin per process: its traces are reused
+    families = ("gemma3", "gemma", "qwen2", "qwen3", "llama3")
+    embedders = [m.Embedder for f in families if (m := sys.modules.get(f"tunix.models.{f}.model")) is not None]
+    saved = [(e, e.__dict__["decode"]) for e in embedders]
+    common.compute_per_token_logps = _CUT[compute]
+    for e, d in saved: e.decode = _decode_last(d)
+    try: yield
+    finally:
+        common.compute_per_token_logps = compute
+        for e, d in saved: e.decode = d
+
 # %% ../nbs/07_train.ipynb #ff70171d
 def _cluster(config, session, optimizer):
     import orbax.checkpoint as ocp
@@ -437,6 +480,7 @@ class StepGuard:
                                     f"{str(e).splitlines()[0][:200] if str(e) else ''}; {free_space(d)}); "
                                     f"{self._kept()}. Free space or fix the folder's permissions, then run again to resume") from e
             self.save_s, self.saved_step = time.time() - t, step if saved else self.saved_step
+        release_host_memory(min_growth=2**28)  # what the rollout, update and save freed goes back to the host
         if self.stop_reason: raise TrainingStopped(f"stopped at step {step} ({self.stop_reason}); checkpoint saved")
         return saved
 
@@ -526,7 +570,7 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
         learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples])
         stopped = None
         try:
-            with guard:
+            with guard, completion_logits_only():  # vocabulary logits only for the completion positions
                 if start < config.num_batches:
                     learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
         except TrainingStopped as e: stopped = str(e)
