@@ -82,12 +82,14 @@ def _fresh_dir(base: Path) -> Path:
     return d
 
 def _usage(config: ColabTrainingConfig, out: Path) -> str:
+    merged = (f'- `merged/`: merged Hugging Face checkpoint: `AutoModelForCausalLM.from_pretrained("{out}/merged")`, or `vllm serve {out}/merged`'
+              if config.export_merged else "- no merged checkpoint (`export_merged=False`): set it to True for a folder that transformers and vLLM load directly")
     return f"""# LoRA export of `{config.model}` trained with GRPO
 
 - `lora_weights.safetensors`: LoRA A/B tensors, keyed by Tunix module path
 - `lora_config.json`: base model, rank {config.lora_rank}, alpha {config.lora_alpha}, target modules, training config
 - `adapter/`: PEFT adapter: `PeftModel.from_pretrained(base_model, "{out}/adapter")`
-- `merged/`: merged Hugging Face checkpoint: `AutoModelForCausalLM.from_pretrained("{out}/merged")`, or `vllm serve {out}/merged`
+{merged}
 
 Use it again in Python:
 

@@ -130,7 +130,7 @@ def components(config: ColabTrainingConfig, # the run
         "weights": a.params * d,
         "lora + adam": 4 * lora * d,  # parameters, gradients, two moments
         "kv cache": n_roll * T * a.layers * a.kv_heads * a.head_dim * 2 * d,
-        "logits": n_upd * T * a.vocab * (d + 8),  # logits, float32 log-softmax and its gradient
+        "logits": n_upd * (gen + 1) * a.vocab * (d + 8),  # completion positions only (`completion_logits_only`): logits, float32 log-softmax, gradient
         "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if config.remat else 0)),
         "runtime": int(RUNTIME_GIB[kind] * 2**30),
     }

@@ -493,6 +493,7 @@ class StepGuard:
         def guarded(f):
             @functools.wraps(f)
             def g(*a, **k):
+                if f is fns[0]: release_host_memory(min_growth=2**28)  # the rollout is done: what it freed goes back before the update
                 try: r = f(*a, **k)
                 except Exception as e:
                     raise TrainingFault(f"training stopped at step {self.step()}: reward {f.__name__} raised "
