@@ -12,8 +12,8 @@ from pathlib import Path
 from .config import ColabTrainingConfig
 
 # %% auto #0
-__all__ = ['ACCELERATORS', 'RUNTIME_GIB', 'Accelerator', 'get_accelerator', 'detect_accelerator', 'Arch', 'arch_of', 'components',
-           'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss', 'release_host_memory']
+__all__ = ['ACCELERATORS', 'RUNTIME_GIB', 'ACTIVATION_COPIES', 'Accelerator', 'get_accelerator', 'detect_accelerator', 'Arch',
+           'arch_of', 'components', 'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss', 'release_host_memory']
 
 # %% ../nbs/04_fit.ipynb #e1a0da69
 @dataclass(frozen=True)
@@ -110,7 +110,9 @@ def arch_of(model: str) -> Arch:
 
 # %% ../nbs/04_fit.ipynb #65bbfe18
 _BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
-RUNTIME_GIB = {"gpu": 0.6, "tpu": 0.3, "cpu": 2.5} # framework memory: CUDA context and workspaces; TPU runtime; on the CPU, Python, JAX, compiled programs and what the allocator keeps
+RUNTIME_GIB = {"gpu": 0.6, "tpu": 0.3, "cpu": 2.0} # framework memory: CUDA context and workspaces; TPU runtime; on the CPU, Python, JAX, compiled programs and what the allocator keeps
+
+ACTIVATION_COPIES = 3 # XLA holds about three times the tensors counted below (float32 norm and softmax intermediates, fusion outputs): fitted to bench/results
 
 def components(config: ColabTrainingConfig, # the run
                dtype: str, # the parameter dtype to plan for
@@ -125,6 +127,7 @@ def components(config: ColabTrainingConfig, # the run
     n_upd = (config.micro_batch_size or config.batch_size) * G  # sequences in one forward/backward pass
     lora = a.lora_params(config.lora_rank)
     per_token_layer = (6 * a.hidden + 3 * a.intermediate + 2 * a.heads * a.head_dim) * d + a.heads * T * 4  # kept for the backward pass
+    per_token_layer *= ACTIVATION_COPIES
     kept_layers = 1 if config.remat else a.layers  # with remat, one block's activations at a time (plus each block's input)
     return {
         "weights": a.params * d,
