@@ -72,13 +72,15 @@ def run_grpo_colab(a) -> dict:
     t = time.perf_counter()
     st = train_grpo(c, s, display="off")
     total = time.perf_counter() - t
-    return dict(framework="grpo_colab (Tunix, JAX)", step_times=[m["step_time_s"] for m in st.metrics],
+    logs = [{k: v for k, v in m.items() if isinstance(v, (int, float))} for m in st.metrics]
+    return dict(framework="grpo_colab (Tunix, JAX)", step_times=[m["step_time_s"] for m in st.metrics], logs=logs,
                 rewards=[m["rewards/sum"] for m in st.metrics], total_s=total, rss_before_train=before, peak_rss=peak_rss(),
                 lora_params=int(sum(v.size for v in __import__("jax").tree.leaves(__import__("flax").nnx.state(s.lora_model, __import__("flax").nnx.LoRAParam)))))
 
 
 def run_trl(a) -> dict:
     import torch
+    if a.threads: torch.set_num_threads(a.threads)
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
@@ -112,13 +114,14 @@ def run_trl(a) -> dict:
                       target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
 
     class Clock(TrainerCallback):
-        def __init__(self): self.last, self.times, self.rewards = None, [], []
+        def __init__(self): self.last, self.times, self.rewards, self.logs = None, [], [], []
         def on_step_begin(self, a, state, control, **kw):
             if self.last is None: self.last = time.perf_counter()
         def on_step_end(self, a, state, control, **kw):
             now = time.perf_counter(); self.times.append(now - self.last); self.last = now
         def on_log(self, a, state, control, logs=None, **kw):
-            if logs and "reward" in logs: self.rewards.append(float(logs["reward"]))
+            if logs and "reward" in logs:
+                self.rewards.append(float(logs["reward"])); self.logs.append({k: v for k, v in logs.items() if isinstance(v, (int, float))})
 
     clock = Clock()
     trainer = GRPOTrainer(model=model, reward_funcs=reward_fns, args=args, train_dataset=data, processing_class=tok,
@@ -129,7 +132,7 @@ def run_trl(a) -> dict:
     trainer.train()
     total = time.perf_counter() - t
     return dict(framework=f"TRL {__import__('trl').__version__} GRPOTrainer + PEFT (torch {torch.__version__})",
-                step_times=clock.times, rewards=clock.rewards, total_s=total, rss_before_train=before, peak_rss=peak_rss(),
+                step_times=clock.times, rewards=clock.rewards, logs=clock.logs, total_s=total, rss_before_train=before, peak_rss=peak_rss(),
                 lora_params=int(lora), torch_threads=torch.get_num_threads(), gradient_checkpointing=gc,
                 prompt_tokens=[min(prompt_tokens), max(prompt_tokens)])
 
@@ -151,6 +154,8 @@ def main():
     ap.add_argument("--generations", type=int, default=2, help="completions per prompt at a real shape (tiny: the preset's 4)")
     ap.add_argument("--new-tokens", type=int, default=16, help="new tokens per completion at a real shape (tiny: the preset's 32)")
     ap.add_argument("--prompt-length", type=int, default=128, help="max_prompt_length at a real shape: Tunix pads every prompt to it, TRL does not")
+    ap.add_argument("--threads", type=int, help="CPU threads for each framework (torch.set_num_threads / XLA's intra-op threads); default: all cores. "
+                    "1 makes the comparison less sensitive to other jobs on a shared machine")
     ap.add_argument("--trl-gradient-checkpointing", choices=["on", "off"],
                     help="default: off at a real shape (as grpo_colab's remat=False), on for tiny (TRL's default, as vs_trl.json was measured)")
     ap.add_argument("--worker", choices=["grpo_colab", "trl"], help=argparse.SUPPRESS)
@@ -168,11 +173,15 @@ def main():
     out = a.out or (OUT if tiny else OUT.with_name(f"vs_trl-{a.shape}.json"))
     if not tiny: checkpoint_dir(a.shape)  # build the shape once, outside the measured processes
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", "TQDM_DISABLE": "1"}
+    if a.threads:
+        env.update(OMP_NUM_THREADS=str(a.threads), XLA_FLAGS=f"{env.get('XLA_FLAGS', '')} --xla_cpu_multi_thread_eigen={str(a.threads > 1).lower()} "
+                                                             f"intra_op_parallelism_threads={a.threads}".strip())
     results, load = {}, {"start": os.getloadavg()}
     for w in ("grpo_colab", "trl"):  # one after the other: each peak is its own and they don't share the 2 cores
         cmd = [sys.executable, __file__, "--worker", w, "--shape", a.shape, "--steps", str(a.steps), "--warmup", str(a.warmup),
                "--generations", str(a.generations), "--new-tokens", str(a.new_tokens), "--prompt-length", str(a.prompt_length)]
         if a.trl_gradient_checkpointing: cmd += ["--trl-gradient-checkpointing", a.trl_gradient_checkpointing]
+        if a.threads: cmd += ["--threads", str(a.threads)]
         p = subprocess.run(cmd, env=env, capture_output=True, text=True)
         line = next((l for l in p.stdout.splitlines() if l.startswith("RESULT ")), None)
         if p.returncode or line is None: sys.exit(f"{w} worker failed (exit {p.returncode}):\n{p.stderr[-3000:]}")
@@ -190,7 +199,7 @@ def main():
     run = {} if tiny else dict(checkpoint=f"bench/shapes.py {a.shape} (random weights, float32)", batch_size=1, num_generations=a.generations,
                                max_prompt_length=a.prompt_length, new_tokens=a.new_tokens, lora_rank=64, lora_alpha=64)
     run["trl_gradient_checkpointing"] = results["trl"]["gradient_checkpointing"]
-    out.write_text(json.dumps(dict(args=dict(shape=a.shape, steps=a.steps, warmup=a.warmup), run=run, cpu_count=os.cpu_count(),
+    out.write_text(json.dumps(dict(args=dict(shape=a.shape, steps=a.steps, warmup=a.warmup, threads=a.threads or os.cpu_count()), run=run, cpu_count=os.cpu_count(),
                                    load_avg=load["start"], load_avg_during=load,
                                    machine_note="2 CPU cores shared with other jobs: the load average shows how busy it was",
                                    summary=s, ratios_trl_over_grpo_colab={k: t[k] / g[k] for k in ("s_per_step", "peak_rss_gib", "train_rise_gib") if g[k]},
