@@ -7,16 +7,18 @@ Docs: https://grpo-colab.github.io/grpo_colab/config.html.md"""
 # %% ../nbs/01_config.ipynb #6e5ae85f
 from __future__ import annotations
 import json, os, sys, math
-from dataclasses import dataclass, field, fields, asdict, replace
+from dataclasses import dataclass, field, fields, asdict, replace, MISSING
 from pathlib import Path
 from typing import Any
 import yaml
 from fastcore.basics import patch
+from fastcore.docments import docments
 from .registry import MODELS, get_model_spec
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle',
-           'resolve_secret', 'ColabTrainingConfig', 'coerce_fields', 'parse_overrides']
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret',
+           'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig', 'coerce_fields', 'config_table',
+           'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -81,8 +83,8 @@ class ColabTrainingConfig:
     model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`, Orbax folder or gs:// path; None: the registry's repo
     tokenizer_source: str | None = None # where the tokenizer is (HF repo id or folder); None: next to the weights
     dtype: str = "auto" # parameter dtype: auto (bfloat16 on accelerators, float32 on CPU), float32, bfloat16
-    lora_rank: int = 64
-    lora_alpha: float = 64.0
+    lora_rank: int = 64 # LoRA rank: width of the low-rank update added to each targeted weight
+    lora_alpha: float = 64.0 # LoRA scale: the update is multiplied by lora_alpha / lora_rank
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
     strict_fit: bool = False # refuse (instead of warn) when `plan_fit` predicts the run does not fit the accelerator
@@ -92,7 +94,7 @@ class ColabTrainingConfig:
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
     dataset_files: str | list[str] | dict[str, str | list[str]] | None = None # local JSONL/CSV/Parquet copies of a named data set, in its hub schema, or {split: files} with splits train/validation/test; None: the hub
     column_map: dict[str, str] | None = None # your column -> question/answer/rubric/source, for custom data
-    max_examples: int | None = None
+    max_examples: int | None = None # use at most this many shuffled records (the held-out split shrinks in proportion); None: all
     train_fraction: float = 0.9 # share of the records that trains when no validation/test file is given
     max_dropped_fraction: float = 0.1 # refuse the data when more than this share of prompts is longer than max_prompt_length
     # --- GRPO
@@ -116,49 +118,49 @@ class ColabTrainingConfig:
     rubric_aggregation: str = "explicit" # explicit: weighted mean of per-criterion verdicts; implicit: one holistic judge score
     judge_endpoint: str | None = None # base URL of an OpenAI-compatible API, or a preset: gemini, vllm (localhost:8000), ollama (localhost:11434)
     judge_model: str | None = None # model name the endpoint serves; None: the preset's default (gemini-2.5-flash for gemini)
-    judge_timeout_s: float = 30.0
-    judge_max_retries: int = 2
+    judge_timeout_s: float = 30.0 # seconds one endpoint judge request may take before it is retried
+    judge_max_retries: int = 2 # retries of a failed endpoint judge request before its verdict counts as failed
     # --- generation
-    max_prompt_length: int = 256
+    max_prompt_length: int = 256 # prompt tokens the sampler takes; longer prompts are dropped from the data
     total_generation_steps: int = 768 # max new tokens per completion
-    temperature: float = 0.9
-    top_p: float = 1.0
-    top_k: int | None = 50
+    temperature: float = 0.9 # sampling temperature of the rollouts
+    top_p: float = 1.0 # nucleus sampling: draw from the most likely tokens whose probabilities sum to top_p (1.0: all)
+    top_k: int | None = 50 # draw from the k most likely tokens; None: no limit
     # --- prompt format
-    reasoning_start: str = "<reasoning>"
-    reasoning_end: str = "</reasoning>"
-    answer_start: str = "<answer>"
-    answer_end: str = "</answer>"
+    reasoning_start: str = "<reasoning>" # tag that opens the reasoning block
+    reasoning_end: str = "</reasoning>" # tag that closes the reasoning block
+    answer_start: str = "<answer>" # tag that opens the answer block (what rewards and evaluation read)
+    answer_end: str = "</answer>" # tag that closes the answer block
     system_prompt: str | None = None # None: a prompt asking for the reasoning/answer tags
     # --- optimiser
-    learning_rate: float = 3e-6
-    warmup_ratio: float = 0.1
-    weight_decay: float = 0.1
-    adam_b1: float = 0.9
-    adam_b2: float = 0.99
-    max_grad_norm: float = 0.1
+    learning_rate: float = 3e-6 # peak AdamW learning rate, reached after warm-up and decayed to 0 by a cosine
+    warmup_ratio: float = 0.1 # share of num_batches over which the learning rate rises linearly from 0
+    weight_decay: float = 0.1 # AdamW's decoupled weight decay
+    adam_b1: float = 0.9 # Adam's decay of the gradient's running mean
+    adam_b2: float = 0.99 # Adam's decay of the squared gradient's running mean
+    max_grad_norm: float = 0.1 # the gradient is rescaled when its global norm exceeds this
     # --- run and checkpoints
-    experiment_name: str = "grpo_colab"
+    experiment_name: str = "grpo_colab" # this run's folder name under output_dir (or drive_folder); same name, same run resumed
     output_dir: str = "grpo_runs" # local runs folder
     save_to_drive: bool = False # put runs on Google Drive (Colab only)
-    drive_folder: str = "/content/drive/MyDrive/grpo_colab"
+    drive_folder: str = "/content/drive/MyDrive/grpo_colab" # runs folder on Google Drive, used with save_to_drive
     export_merged: bool = True # also write the merged Hugging Face checkpoint when exporting
     checkpoint_every: int = 50 # save a checkpoint every N steps
-    max_checkpoints_to_keep: int = 3
+    max_checkpoints_to_keep: int = 3 # older checkpoints beyond this many are deleted
     resume: bool = True # continue from the latest checkpoint of this experiment
     compilation_cache: bool = True # keep compiled XLA programs in run_dir/jax_cache (on Drive with save_to_drive), so a restarted runtime skips most compiling
     max_train_minutes: float | None = None # session budget: checkpoint and stop cleanly before this many minutes of training; None: no limit
-    seed: int = 42
+    seed: int = 42 # seeds the data shuffle, the LoRA initialisation and the sampler
     test_question: str | None = None # default question for `quick_test`
-    use_wandb: bool = False
+    use_wandb: bool = False # also log every step's metrics to Weights & Biases (needs `pip install wandb`)
     eval_every: int | None = None # evaluate held-out accuracy every N steps and warn when reward rises while accuracy falls; None: never
     eval_examples: int = 32 # held-out prompts per periodic evaluation
     # --- credentials (never printed or saved)
-    hf_token: str | Secret | None = field(default=None, repr=False)
-    kaggle_username: str | Secret | None = field(default=None, repr=False)
-    kaggle_key: str | Secret | None = field(default=None, repr=False)
-    wandb_api_key: str | Secret | None = field(default=None, repr=False)
-    judge_api_key: str | Secret | None = field(default=None, repr=False)
+    hf_token: str | Secret | None = field(default=None, repr=False) # Hugging Face token for gated models and data; None: HF_TOKEN
+    kaggle_username: str | Secret | None = field(default=None, repr=False) # for kaggle: model handles; None: KAGGLE_USERNAME
+    kaggle_key: str | Secret | None = field(default=None, repr=False) # for kaggle: model handles; None: KAGGLE_KEY
+    wandb_api_key: str | Secret | None = field(default=None, repr=False) # for use_wandb; None: WANDB_API_KEY
+    judge_api_key: str | Secret | None = field(default=None, repr=False) # key of the judge endpoint; None: JUDGE_API_KEY (for gemini also GEMINI_API_KEY, GOOGLE_API_KEY)
 
     def __post_init__(self):
         if self.use_openrubrics is not None and self.dataset == "openrubrics":
@@ -307,6 +309,77 @@ def coerce_fields(config: "ColabTrainingConfig"):
         d = getattr(config, name)
         _check(d is None or isinstance(d, dict), name, d, "None or a mapping")
         for k in (d or {}): d[k] = _coerce(f"{name}[{k!r}]", d[k], kind)
+
+# %% ../nbs/01_config.ipynb #f5383464
+PAPER_SYMBOLS = {"num_generations": "G", "num_iterations": "μ", "beta": "β", "epsilon": "ε", "epsilon_high": "ε_high",
+                 "learning_rate": "η", "lora_rank": "r", "lora_alpha": "α", "adam_b1": "β₁", "adam_b2": "β₂",
+                 "weight_decay": "λ", "total_generation_steps": "L_max", "overlong_buffer": "L_cache"} # field -> the papers' symbol
+
+_TUNIX = "as in Tunix's GRPO example (Gemma 3 1B, LoRA)"
+DEFAULT_WHY = { # field -> why its default is what it is
+    "model": "instruction-tuned, and its LoRA GRPO run fits a free Colab T4 (see `04_fit`)",
+    "dataset": "the design document's task: rubric rewards on OpenRubrics",
+    "dtype": "bfloat16 halves memory on accelerators; CPUs are slow at it",
+    "lora_rank": _TUNIX, "lora_alpha": _TUNIX + "; α = r makes the LoRA scale 1",
+    "mesh_shape": "uses whatever devices are present",
+    "strict_fit": "a warning still lets you try a run the planner doubts",
+    "remat": "costs a third more compute; the `colab-gemma3-1b` preset turns it on where memory is short",
+    "train_fraction": "most data trains; a tenth is enough to watch held-out accuracy",
+    "max_dropped_fraction": "a few long prompts may go; dropping more would quietly change the task",
+    "num_generations": _TUNIX + "; advantages need G >= 2, and memory grows with G",
+    "num_iterations": "one pass: the policy that sampled is the one updated, as in Tunix's example and DeepSeekMath",
+    "beta": _TUNIX, "epsilon": "PPO's and GRPO's usual clip range",
+    "epsilon_high": "DAPO's 0.28 is used when algorithm='dapo'",
+    "algorithm": "plain GRPO, what the design document asks for",
+    "answer_rel_tol": "exact: 1081 is not 1080",
+    "show_rubric": "criteria the policy cannot see cannot be copied into its answer",
+    "rubric_judge": "the frozen reference model judges with no API key and no cost",
+    "rubric_aggregation": "per-criterion verdicts show in the metrics (`judge/pass_rate/...`)",
+    "judge_timeout_s": "a stuck request is retried instead of stalling a training step",
+    "max_prompt_length": _TUNIX, "total_generation_steps": _TUNIX, "temperature": _TUNIX + ": completions of a group differ",
+    "top_p": _TUNIX, "top_k": _TUNIX,
+    "learning_rate": _TUNIX, "warmup_ratio": _TUNIX, "weight_decay": _TUNIX, "adam_b1": _TUNIX, "adam_b2": _TUNIX,
+    "max_grad_norm": _TUNIX,
+    "save_to_drive": "Drive exists only on Colab, and must be mounted",
+    "export_merged": "a merged checkpoint loads anywhere, without PEFT",
+    "checkpoint_every": "a disconnected Colab runtime loses at most 50 steps",
+    "max_checkpoints_to_keep": "room to step back from a bad step without filling Drive",
+    "resume": "Colab disconnects: running the notebook again continues the run",
+    "compilation_cache": "a restarted runtime skips most compiling",
+    "eval_every": "evaluation costs generation time: opt in",
+}
+
+def _cell(s) -> str: return str(s).replace("|", "\\|").replace("\n", " ")
+
+def config_table(cls=None) -> str:
+    "A markdown table of the config's fields: default, meaning (the field's docment), paper symbol, why that default"
+    cls = cls or ColabTrainingConfig
+    docs, rows = docments(cls), ["| field | default | meaning | symbol | why this default |", "|---|---|---|---|---|"]
+    for f in fields(cls):
+        if not docs.get(f.name): raise ValueError(f"field {f.name!r} has no docment: add `# what it means` after it")
+        rows.append(f"| `{f.name}` | `{_cell(repr(f.default))}` | {_cell(docs[f.name])} | {PAPER_SYMBOLS.get(f.name, '')} "
+                    f"| {_cell(DEFAULT_WHY.get(f.name, ''))} |")
+    return "\n".join(rows)
+
+# %% ../nbs/01_config.ipynb #20bedaf9
+def _default(f):
+    return f.default_factory() if f.default_factory is not MISSING else f.default
+
+@patch
+def changed(self: ColabTrainingConfig) -> dict:
+    "Fields whose value differs from the default, credentials left out"
+    return {f.name: getattr(self, f.name) for f in fields(self) if f.repr and getattr(self, f.name) != _default(f)}
+
+@patch
+def __repr__(self: ColabTrainingConfig):
+    return f"ColabTrainingConfig({', '.join(f'{k}={v!r}' for k, v in self.changed().items())})"
+
+@patch
+def _repr_markdown_(self: ColabTrainingConfig):
+    defaults = {f.name: _default(f) for f in fields(self)}
+    rows = [f"| `{k}` | `{_cell(repr(v))}` | `{_cell(repr(defaults[k]))}` |" for k, v in self.changed().items()]
+    return "\n".join(["`ColabTrainingConfig`, fields that differ from the defaults:", "",
+                      "| field | value | default |", "|---|---|---|", *rows]) if rows else "`ColabTrainingConfig()`: all defaults"
 
 # %% ../nbs/01_config.ipynb #675b39e0
 @patch(as_prop=True)
