@@ -16,9 +16,9 @@ from fastcore.docments import docments
 from .registry import MODELS, get_model_spec
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret',
-           'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig', 'coerce_fields', 'config_table',
-           'parse_overrides']
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'RULES', 'PAPER_SYMBOLS',
+           'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig',
+           'coerce_fields', 'config_table', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -180,100 +180,98 @@ ALGORITHMS = ("grpo", "dapo", "dr_grpo", "gspo") # names as in the papers and TR
 LOSS_AGG_MODES = ("token-mean", "sequence-mean-token-mean", "sequence-mean-token-scale", "seq-mean-token-sum",
                   "sequence-mean-token-sum-norm") # Tunix 0.1.7's `common.aggregate_loss` modes
 
-def _check_algorithm(c: ColabTrainingConfig):
-    "Reject an algorithm Tunix lacks and knobs the chosen algorithm does not use"
-    _check(c.algorithm in ALGORITHMS, "algorithm", c.algorithm, f"one of {ALGORITHMS}")
-    dapo = c.algorithm == "dapo"
-    for f in ("epsilon_high", "overlong_buffer"):
-        _check(dapo or getattr(c, f) is None, f, getattr(c, f), f"None unless algorithm='dapo' (a DAPO-only knob; algorithm={c.algorithm!r})")
-    _check(dapo or c.overlong_penalty == 1.0, "overlong_penalty", c.overlong_penalty, "1.0 (unused) unless algorithm='dapo'")
-    eh = c.epsilon_high
-    _check(eh is None or (isinstance(eh, (int, float)) and math.isfinite(eh) and eh >= c.epsilon), "epsilon_high", eh,
-           f"None or a number >= epsilon={c.epsilon}")
-    _check(c.loss_agg_mode is None or c.loss_agg_mode in LOSS_AGG_MODES, "loss_agg_mode", c.loss_agg_mode, f"None or one of {LOSS_AGG_MODES}")
-    _check(not dapo or c.beta == 0, "beta", c.beta, "0 with algorithm='dapo' (DAPO has no KL term)")
-    ob = c.overlong_buffer
-    _check(ob is None or (isinstance(ob, int) and not isinstance(ob, bool) and 0 < ob <= c.total_generation_steps), "overlong_buffer", ob,
-           f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]")
-    _check(isinstance(c.overlong_penalty, (int, float)) and math.isfinite(c.overlong_penalty) and c.overlong_penalty >= 0,
-           "overlong_penalty", c.overlong_penalty, "a number >= 0")
+def _dapo_only(c): return f"None unless algorithm='dapo' (a DAPO-only knob; algorithm={c.algorithm!r})"
+
+ALGORITHM_RULES = [ # (field(s), ok(value, config), what is accepted): an algorithm Tunix has, and only the knobs it uses
+    ("algorithm", lambda v, c: v in ALGORITHMS, f"one of {ALGORITHMS}"),
+    (("epsilon_high", "overlong_buffer"), lambda v, c: c.algorithm == "dapo" or v is None, _dapo_only),
+    ("overlong_penalty", lambda v, c: c.algorithm == "dapo" or v == 1.0, "1.0 (unused) unless algorithm='dapo'"),
+    ("epsilon_high", lambda v, c: v is None or (_number(v) and v >= c.epsilon), lambda c: f"None or a number >= epsilon={c.epsilon}"),
+    ("loss_agg_mode", lambda v, c: v is None or v in LOSS_AGG_MODES, f"None or one of {LOSS_AGG_MODES}"),
+    ("beta", lambda v, c: c.algorithm != "dapo" or v == 0, "0 with algorithm='dapo' (DAPO has no KL term)"),
+    ("overlong_buffer", lambda v, c: v is None or (_pos_int(v) and v <= c.total_generation_steps),
+     lambda c: f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]"),
+    ("overlong_penalty", lambda v, c: _number(v) and v >= 0, "a number >= 0"),
+]
 
 # %% ../nbs/01_config.ipynb #6e576017
 def _check(ok, field, value, accepted):
     if not ok: raise ValueError(f"{field}={value!r} is invalid: expected {accepted}")
 
+def _pos_int(v): return isinstance(v, int) and not isinstance(v, bool) and v > 0
+def _number(v): return isinstance(v, (int, float)) and math.isfinite(v)
+def _files_ok(f): return (isinstance(f, str) and bool(f)) or (isinstance(f, (list, tuple)) and bool(f) and all(isinstance(x, str) and x for x in f))
+
+def _check_dataset_files(c):
+    df = c.dataset_files
+    if not isinstance(df, dict):
+        return _check(df is None or _files_ok(df), "dataset_files", df, "None, a file path, a non-empty list of file paths, or {split: files}")
+    for k, f in df.items():
+        _check(k in SPLITS, "dataset_files", df, f"split names from {list(SPLITS)}, not {k!r}")
+        _check(_files_ok(f), f"dataset_files[{k!r}]", f, "a file path or a non-empty list of file paths")
+    _check("train" in df, "dataset_files", df, "a 'train' entry among the splits")
+
+def _check_reward_weights(c):
+    for k, w in (c.reward_weights or {}).items(): _check(_number(w), f"reward_weights[{k!r}]", w, "a finite number")
+
 _DTYPES = ("auto", "float32", "bfloat16", "float16")
+_TAGS = ("reasoning_start", "reasoning_end", "answer_start", "answer_end")
+
+RULES = [ # (field(s), ok(value, config), what is accepted), or a function of the config that raises
+    lambda c: get_model_spec(c.model),
+    (("lora_rank", "num_batches", "batch_size", "num_iterations", "max_prompt_length", "total_generation_steps",
+      "checkpoint_every", "max_checkpoints_to_keep"), lambda v, c: _pos_int(v), "a positive integer"),
+    ("num_generations", lambda v, c: isinstance(v, int) and v >= 2, "an integer >= 2 (GRPO compares completions within a group)"),
+    ("micro_batch_size", lambda v, c: v is None or (isinstance(v, int) and v > 0 and c.batch_size % v == 0),
+     lambda c: f"None or a positive divisor of batch_size={c.batch_size}"),
+    ("lora_alpha", lambda v, c: v > 0, "a positive number"),
+    ("train_fraction", lambda v, c: 0 < v < 1, "a number strictly between 0 and 1"),
+    ("max_examples", lambda v, c: v is None or v > 1, "None or an integer > 1"),
+    (("adam_b1", "adam_b2"), lambda v, c: 0 <= v < 1, "a number in [0, 1) (Adam's moment decay)"),
+    (("lora_alpha", "judge_timeout_s", "warmup_ratio", "weight_decay", "top_p", "train_fraction"), lambda v, c: math.isfinite(v), "a finite number"),
+    ("learning_rate", lambda v, c: _number(v) and v > 0, "a positive number"),
+    ("beta", lambda v, c: _number(v) and v >= 0, "a positive number (or 0)"),
+    (("epsilon", "temperature", "max_grad_norm"), lambda v, c: _number(v) and v > 0, "a positive number"),
+    ("top_p", lambda v, c: 0 < v <= 1, "a number in (0, 1]"),
+    ("top_k", lambda v, c: v is None or (isinstance(v, int) and v > 0), "None or a positive integer"),
+    (("warmup_ratio", "weight_decay"), lambda v, c: 0 <= v < 1, "a number in [0, 1)"),
+    ("dtype", lambda v, c: v in _DTYPES, f"one of {_DTYPES}"),
+    ("mesh_shape", lambda v, c: v == "auto" or (isinstance(v, tuple) and len(v) == 2 and all(isinstance(i, int) and i > 0 for i in v)),
+     '"auto" or a pair of positive integers (fsdp, tp)'),
+    ("experiment_name", lambda v, c: bool(v) and "/" not in v and v not in (".", ".."), "a non-empty folder name without '/'"),
+    (_TAGS, lambda v, c: bool(v), "a non-empty tag"),
+    ("rubric_judge", lambda v, c: v in ("reference", "endpoint", "overlap"), "one of 'reference', 'endpoint', 'overlap'"),
+    ("rubric_aggregation", lambda v, c: v in ("explicit", "implicit"), "'explicit' or 'implicit'"),
+    ("judge_endpoint", lambda v, c: c.rubric_judge != "endpoint" or bool(c.judge_base_url),
+     f"a base URL (http://... or https://...) or one of {list(JUDGE_ENDPOINTS)} when rubric_judge='endpoint'"),
+    ("judge_model", lambda v, c: c.rubric_judge != "endpoint" or bool(c.judge_model_name),
+     lambda c: f"the name of the model {c.judge_endpoint} serves (e.g. the one `ollama list` or GET /v1/models shows)"),
+    ("judge_timeout_s", lambda v, c: v > 0, "a positive number of seconds"),
+    ("judge_max_retries", lambda v, c: isinstance(v, int) and v >= 0, "an integer >= 0"),
+    _check_dataset_files,
+    ("answer_rel_tol", lambda v, c: isinstance(v, (int, float)) and 0 <= v < 1, "a number in [0, 1) (0 = exact)"),
+    ("max_dropped_fraction", lambda v, c: isinstance(v, (int, float)) and 0 <= v <= 1, "a number in [0, 1]"),
+    (("strict_fit", "remat"), lambda v, c: isinstance(v, bool), "True or False"),
+    ("max_train_minutes", lambda v, c: v is None or (math.isfinite(v) and v > 0), "None or a positive number of minutes"),
+    ("eval_every", lambda v, c: v is None or _pos_int(v), "None or a positive integer"),
+    ("eval_examples", lambda v, c: isinstance(v, int) and v > 0, "a positive integer"),
+    ("compilation_cache", lambda v, c: isinstance(v, bool), "True or False"),
+    _check_reward_weights,
+]
+
+def _apply(rules, c):
+    "Check `c` against `rules` in order; raise `ValueError` at the first that fails"
+    for rule in rules:
+        if callable(rule): rule(c); continue
+        names, ok, accepted = rule
+        for f in (names,) if isinstance(names, str) else names:
+            v = getattr(c, f)
+            if not ok(v, c): _check(False, f, v, accepted(c) if callable(accepted) else accepted)
 
 @patch
 def validate(self: ColabTrainingConfig):
     "Raise `ValueError` naming the first field whose value cannot work"
-    get_model_spec(self.model)
-    for f in ("lora_rank", "num_batches", "batch_size", "num_iterations", "max_prompt_length",
-              "total_generation_steps", "checkpoint_every", "max_checkpoints_to_keep"):
-        v = getattr(self, f)
-        _check(isinstance(v, int) and not isinstance(v, bool) and v > 0, f, v, "a positive integer")
-    _check(isinstance(self.num_generations, int) and self.num_generations >= 2, "num_generations",
-           self.num_generations, "an integer >= 2 (GRPO compares completions within a group)")
-    mb = self.micro_batch_size
-    _check(mb is None or (isinstance(mb, int) and mb > 0 and self.batch_size % mb == 0), "micro_batch_size",
-           mb, f"None or a positive divisor of batch_size={self.batch_size}")
-    _check(self.lora_alpha > 0, "lora_alpha", self.lora_alpha, "a positive number")
-    _check(0 < self.train_fraction < 1, "train_fraction", self.train_fraction, "a number strictly between 0 and 1")
-    _check(self.max_examples is None or self.max_examples > 1, "max_examples", self.max_examples, "None or an integer > 1")
-    for f in ("adam_b1", "adam_b2"):
-        _check(0 <= getattr(self, f) < 1, f, getattr(self, f), "a number in [0, 1) (Adam's moment decay)")
-    for f in ("lora_alpha", "judge_timeout_s", "warmup_ratio", "weight_decay", "top_p", "train_fraction"):
-        _check(math.isfinite(getattr(self, f)), f, getattr(self, f), "a finite number")
-    for f in ("learning_rate", "beta", "epsilon", "temperature", "max_grad_norm"):
-        v = getattr(self, f)
-        _check(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 and (v > 0 or f == "beta"),
-               f, v, "a positive number" + (" (or 0)" if f == "beta" else ""))
-    _check(0 < self.top_p <= 1, "top_p", self.top_p, "a number in (0, 1]")
-    _check(self.top_k is None or (isinstance(self.top_k, int) and self.top_k > 0), "top_k", self.top_k, "None or a positive integer")
-    _check(0 <= self.warmup_ratio < 1, "warmup_ratio", self.warmup_ratio, "a number in [0, 1)")
-    _check(0 <= self.weight_decay < 1, "weight_decay", self.weight_decay, "a number in [0, 1)")
-    _check(self.dtype in _DTYPES, "dtype", self.dtype, f"one of {_DTYPES}")
-    ms = self.mesh_shape
-    _check(ms == "auto" or (isinstance(ms, tuple) and len(ms) == 2 and all(isinstance(i, int) and i > 0 for i in ms)),
-           "mesh_shape", ms, '"auto" or a pair of positive integers (fsdp, tp)')
-    _check(bool(self.experiment_name) and "/" not in self.experiment_name and self.experiment_name not in (".", ".."),
-           "experiment_name", self.experiment_name, "a non-empty folder name without '/'")
-    for tag in ("reasoning_start", "reasoning_end", "answer_start", "answer_end"):
-        _check(bool(getattr(self, tag)), tag, getattr(self, tag), "a non-empty tag")
-    _check(self.rubric_judge in ("reference", "endpoint", "overlap"), "rubric_judge", self.rubric_judge,
-           "one of 'reference', 'endpoint', 'overlap'")
-    _check(self.rubric_aggregation in ("explicit", "implicit"), "rubric_aggregation", self.rubric_aggregation,
-           "'explicit' or 'implicit'")
-    _check(self.rubric_judge != "endpoint" or bool(self.judge_base_url), "judge_endpoint", self.judge_endpoint,
-           f"a base URL (http://... or https://...) or one of {list(JUDGE_ENDPOINTS)} when rubric_judge='endpoint'")
-    _check(self.rubric_judge != "endpoint" or bool(self.judge_model_name), "judge_model", self.judge_model,
-           f"the name of the model {self.judge_endpoint} serves (e.g. the one `ollama list` or GET /v1/models shows)")
-    _check(self.judge_timeout_s > 0, "judge_timeout_s", self.judge_timeout_s, "a positive number of seconds")
-    _check(isinstance(self.judge_max_retries, int) and self.judge_max_retries >= 0, "judge_max_retries",
-           self.judge_max_retries, "an integer >= 0")
-    def files_ok(f): return (isinstance(f, str) and bool(f)) or (isinstance(f, (list, tuple)) and bool(f) and all(isinstance(x, str) and x for x in f))
-    df = self.dataset_files
-    if isinstance(df, dict):
-        for k, f in df.items():
-            _check(k in SPLITS, "dataset_files", df, f"split names from {list(SPLITS)}, not {k!r}")
-            _check(files_ok(f), f"dataset_files[{k!r}]", f, "a file path or a non-empty list of file paths")
-        _check("train" in df, "dataset_files", df, "a 'train' entry among the splits")
-    else: _check(df is None or files_ok(df), "dataset_files", df, "None, a file path, a non-empty list of file paths, or {split: files}")
-    _check(isinstance(self.answer_rel_tol, (int, float)) and 0 <= self.answer_rel_tol < 1, "answer_rel_tol", self.answer_rel_tol,
-           "a number in [0, 1) (0 = exact)")
-    _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
-           self.max_dropped_fraction, "a number in [0, 1]")
-    for f in ("strict_fit", "remat"): _check(isinstance(getattr(self, f), bool), f, getattr(self, f), "True or False")
-    mt = self.max_train_minutes
-    _check(mt is None or (math.isfinite(mt) and mt > 0), "max_train_minutes", mt, "None or a positive number of minutes")
-    ev = self.eval_every
-    _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
-    _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
-    _check(isinstance(self.compilation_cache, bool), "compilation_cache", self.compilation_cache, "True or False")
-    if self.reward_weights is not None:
-        for k, w in self.reward_weights.items():
-            _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
-    _check_algorithm(self)
+    _apply(RULES + ALGORITHM_RULES, self)
 
 # %% ../nbs/01_config.ipynb #bb21cd84
 _KINDS = {"int": (int,), "float": (float,), "bool": (bool,), "str": (str,)}
