@@ -7,13 +7,12 @@ Docs: https://grpo-colab.github.io/grpo_colab/config.html.md"""
 # %% ../nbs/01_config.ipynb #6e5ae85f
 from __future__ import annotations
 import json, os, sys, math
-from dataclasses import dataclass, field, fields, asdict, replace, MISSING
+from dataclasses import dataclass, field, fields, MISSING
 from pathlib import Path
-from typing import Any
 import yaml
 from fastcore.basics import patch
 from fastcore.docments import docments
-from .registry import MODELS, get_model_spec
+from .registry import get_model_spec
 
 # %% auto #0
 __all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'RULES', 'PAPER_SYMBOLS',
