@@ -7,16 +7,17 @@ Docs: https://grpo-colab.github.io/grpo_colab/config.html.md"""
 # %% ../nbs/01_config.ipynb #6e5ae85f
 from __future__ import annotations
 import json, os, sys, math
-from dataclasses import dataclass, field, fields, asdict, replace
+from dataclasses import dataclass, field, fields, MISSING
 from pathlib import Path
-from typing import Any
 import yaml
 from fastcore.basics import patch
-from .registry import MODELS, get_model_spec
+from fastcore.docments import docments
+from .registry import get_model_spec
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle',
-           'resolve_secret', 'ColabTrainingConfig', 'coerce_fields', 'parse_overrides']
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'RULES', 'PAPER_SYMBOLS',
+           'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig',
+           'coerce_fields', 'config_table', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -81,8 +82,8 @@ class ColabTrainingConfig:
     model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`, Orbax folder or gs:// path; None: the registry's repo
     tokenizer_source: str | None = None # where the tokenizer is (HF repo id or folder); None: next to the weights
     dtype: str = "auto" # parameter dtype: auto (bfloat16 on accelerators, float32 on CPU), float32, bfloat16
-    lora_rank: int = 64
-    lora_alpha: float = 64.0
+    lora_rank: int = 64 # LoRA rank: width of the low-rank update added to each targeted weight
+    lora_alpha: float = 64.0 # LoRA scale: the update is multiplied by lora_alpha / lora_rank
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
     mesh_shape: str | tuple[int, int] = "auto" # (fsdp, tp) or "auto"
     strict_fit: bool = False # refuse (instead of warn) when `plan_fit` predicts the run does not fit the accelerator
@@ -92,7 +93,7 @@ class ColabTrainingConfig:
     use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
     dataset_files: str | list[str] | dict[str, str | list[str]] | None = None # local JSONL/CSV/Parquet copies of a named data set, in its hub schema, or {split: files} with splits train/validation/test; None: the hub
     column_map: dict[str, str] | None = None # your column -> question/answer/rubric/source, for custom data
-    max_examples: int | None = None
+    max_examples: int | None = None # use at most this many shuffled records (the held-out split shrinks in proportion); None: all
     train_fraction: float = 0.9 # share of the records that trains when no validation/test file is given
     max_dropped_fraction: float = 0.1 # refuse the data when more than this share of prompts is longer than max_prompt_length
     # --- GRPO
@@ -116,49 +117,49 @@ class ColabTrainingConfig:
     rubric_aggregation: str = "explicit" # explicit: weighted mean of per-criterion verdicts; implicit: one holistic judge score
     judge_endpoint: str | None = None # base URL of an OpenAI-compatible API, or a preset: gemini, vllm (localhost:8000), ollama (localhost:11434)
     judge_model: str | None = None # model name the endpoint serves; None: the preset's default (gemini-2.5-flash for gemini)
-    judge_timeout_s: float = 30.0
-    judge_max_retries: int = 2
+    judge_timeout_s: float = 30.0 # seconds one endpoint judge request may take before it is retried
+    judge_max_retries: int = 2 # retries of a failed endpoint judge request before its verdict counts as failed
     # --- generation
-    max_prompt_length: int = 256
+    max_prompt_length: int = 256 # prompt tokens the sampler takes; longer prompts are dropped from the data
     total_generation_steps: int = 768 # max new tokens per completion
-    temperature: float = 0.9
-    top_p: float = 1.0
-    top_k: int | None = 50
+    temperature: float = 0.9 # sampling temperature of the rollouts
+    top_p: float = 1.0 # nucleus sampling: draw from the most likely tokens whose probabilities sum to top_p (1.0: all)
+    top_k: int | None = 50 # draw from the k most likely tokens; None: no limit
     # --- prompt format
-    reasoning_start: str = "<reasoning>"
-    reasoning_end: str = "</reasoning>"
-    answer_start: str = "<answer>"
-    answer_end: str = "</answer>"
+    reasoning_start: str = "<reasoning>" # tag that opens the reasoning block
+    reasoning_end: str = "</reasoning>" # tag that closes the reasoning block
+    answer_start: str = "<answer>" # tag that opens the answer block (what rewards and evaluation read)
+    answer_end: str = "</answer>" # tag that closes the answer block
     system_prompt: str | None = None # None: a prompt asking for the reasoning/answer tags
     # --- optimiser
-    learning_rate: float = 3e-6
-    warmup_ratio: float = 0.1
-    weight_decay: float = 0.1
-    adam_b1: float = 0.9
-    adam_b2: float = 0.99
-    max_grad_norm: float = 0.1
+    learning_rate: float = 3e-6 # peak AdamW learning rate, reached after warm-up and decayed to 0 by a cosine
+    warmup_ratio: float = 0.1 # share of num_batches over which the learning rate rises linearly from 0
+    weight_decay: float = 0.1 # AdamW's decoupled weight decay
+    adam_b1: float = 0.9 # Adam's decay of the gradient's running mean
+    adam_b2: float = 0.99 # Adam's decay of the squared gradient's running mean
+    max_grad_norm: float = 0.1 # the gradient is rescaled when its global norm exceeds this
     # --- run and checkpoints
-    experiment_name: str = "grpo_colab"
+    experiment_name: str = "grpo_colab" # this run's folder name under output_dir (or drive_folder); same name, same run resumed
     output_dir: str = "grpo_runs" # local runs folder
     save_to_drive: bool = False # put runs on Google Drive (Colab only)
-    drive_folder: str = "/content/drive/MyDrive/grpo_colab"
+    drive_folder: str = "/content/drive/MyDrive/grpo_colab" # runs folder on Google Drive, used with save_to_drive
     export_merged: bool = True # also write the merged Hugging Face checkpoint when exporting
     checkpoint_every: int = 50 # save a checkpoint every N steps
-    max_checkpoints_to_keep: int = 3
+    max_checkpoints_to_keep: int = 3 # older checkpoints beyond this many are deleted
     resume: bool = True # continue from the latest checkpoint of this experiment
     compilation_cache: bool = True # keep compiled XLA programs in run_dir/jax_cache (on Drive with save_to_drive), so a restarted runtime skips most compiling
     max_train_minutes: float | None = None # session budget: checkpoint and stop cleanly before this many minutes of training; None: no limit
-    seed: int = 42
+    seed: int = 42 # seeds the data shuffle, the LoRA initialisation and the sampler
     test_question: str | None = None # default question for `quick_test`
-    use_wandb: bool = False
+    use_wandb: bool = False # also log every step's metrics to Weights & Biases (needs `pip install wandb`)
     eval_every: int | None = None # evaluate held-out accuracy every N steps and warn when reward rises while accuracy falls; None: never
     eval_examples: int = 32 # held-out prompts per periodic evaluation
     # --- credentials (never printed or saved)
-    hf_token: str | Secret | None = field(default=None, repr=False)
-    kaggle_username: str | Secret | None = field(default=None, repr=False)
-    kaggle_key: str | Secret | None = field(default=None, repr=False)
-    wandb_api_key: str | Secret | None = field(default=None, repr=False)
-    judge_api_key: str | Secret | None = field(default=None, repr=False)
+    hf_token: str | Secret | None = field(default=None, repr=False) # Hugging Face token for gated models and data; None: HF_TOKEN
+    kaggle_username: str | Secret | None = field(default=None, repr=False) # for kaggle: model handles; None: KAGGLE_USERNAME
+    kaggle_key: str | Secret | None = field(default=None, repr=False) # for kaggle: model handles; None: KAGGLE_KEY
+    wandb_api_key: str | Secret | None = field(default=None, repr=False) # for use_wandb; None: WANDB_API_KEY
+    judge_api_key: str | Secret | None = field(default=None, repr=False) # key of the judge endpoint; None: JUDGE_API_KEY (for gemini also GEMINI_API_KEY, GOOGLE_API_KEY)
 
     def __post_init__(self):
         if self.use_openrubrics is not None and self.dataset == "openrubrics":
@@ -178,100 +179,98 @@ ALGORITHMS = ("grpo", "dapo", "dr_grpo", "gspo") # names as in the papers and TR
 LOSS_AGG_MODES = ("token-mean", "sequence-mean-token-mean", "sequence-mean-token-scale", "seq-mean-token-sum",
                   "sequence-mean-token-sum-norm") # Tunix 0.1.7's `common.aggregate_loss` modes
 
-def _check_algorithm(c: ColabTrainingConfig):
-    "Reject an algorithm Tunix lacks and knobs the chosen algorithm does not use"
-    _check(c.algorithm in ALGORITHMS, "algorithm", c.algorithm, f"one of {ALGORITHMS}")
-    dapo = c.algorithm == "dapo"
-    for f in ("epsilon_high", "overlong_buffer"):
-        _check(dapo or getattr(c, f) is None, f, getattr(c, f), f"None unless algorithm='dapo' (a DAPO-only knob; algorithm={c.algorithm!r})")
-    _check(dapo or c.overlong_penalty == 1.0, "overlong_penalty", c.overlong_penalty, "1.0 (unused) unless algorithm='dapo'")
-    eh = c.epsilon_high
-    _check(eh is None or (isinstance(eh, (int, float)) and math.isfinite(eh) and eh >= c.epsilon), "epsilon_high", eh,
-           f"None or a number >= epsilon={c.epsilon}")
-    _check(c.loss_agg_mode is None or c.loss_agg_mode in LOSS_AGG_MODES, "loss_agg_mode", c.loss_agg_mode, f"None or one of {LOSS_AGG_MODES}")
-    _check(not dapo or c.beta == 0, "beta", c.beta, "0 with algorithm='dapo' (DAPO has no KL term)")
-    ob = c.overlong_buffer
-    _check(ob is None or (isinstance(ob, int) and not isinstance(ob, bool) and 0 < ob <= c.total_generation_steps), "overlong_buffer", ob,
-           f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]")
-    _check(isinstance(c.overlong_penalty, (int, float)) and math.isfinite(c.overlong_penalty) and c.overlong_penalty >= 0,
-           "overlong_penalty", c.overlong_penalty, "a number >= 0")
+def _dapo_only(c): return f"None unless algorithm='dapo' (a DAPO-only knob; algorithm={c.algorithm!r})"
+
+ALGORITHM_RULES = [ # (field(s), ok(value, config), what is accepted): an algorithm Tunix has, and only the knobs it uses
+    ("algorithm", lambda v, c: v in ALGORITHMS, f"one of {ALGORITHMS}"),
+    (("epsilon_high", "overlong_buffer"), lambda v, c: c.algorithm == "dapo" or v is None, _dapo_only),
+    ("overlong_penalty", lambda v, c: c.algorithm == "dapo" or v == 1.0, "1.0 (unused) unless algorithm='dapo'"),
+    ("epsilon_high", lambda v, c: v is None or (_number(v) and v >= c.epsilon), lambda c: f"None or a number >= epsilon={c.epsilon}"),
+    ("loss_agg_mode", lambda v, c: v is None or v in LOSS_AGG_MODES, f"None or one of {LOSS_AGG_MODES}"),
+    ("beta", lambda v, c: c.algorithm != "dapo" or v == 0, "0 with algorithm='dapo' (DAPO has no KL term)"),
+    ("overlong_buffer", lambda v, c: v is None or (_pos_int(v) and v <= c.total_generation_steps),
+     lambda c: f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]"),
+    ("overlong_penalty", lambda v, c: _number(v) and v >= 0, "a number >= 0"),
+]
 
 # %% ../nbs/01_config.ipynb #6e576017
 def _check(ok, field, value, accepted):
     if not ok: raise ValueError(f"{field}={value!r} is invalid: expected {accepted}")
 
+def _pos_int(v): return isinstance(v, int) and not isinstance(v, bool) and v > 0
+def _number(v): return isinstance(v, (int, float)) and math.isfinite(v)
+def _files_ok(f): return (isinstance(f, str) and bool(f)) or (isinstance(f, (list, tuple)) and bool(f) and all(isinstance(x, str) and x for x in f))
+
+def _check_dataset_files(c):
+    df = c.dataset_files
+    if not isinstance(df, dict):
+        return _check(df is None or _files_ok(df), "dataset_files", df, "None, a file path, a non-empty list of file paths, or {split: files}")
+    for k, f in df.items():
+        _check(k in SPLITS, "dataset_files", df, f"split names from {list(SPLITS)}, not {k!r}")
+        _check(_files_ok(f), f"dataset_files[{k!r}]", f, "a file path or a non-empty list of file paths")
+    _check("train" in df, "dataset_files", df, "a 'train' entry among the splits")
+
+def _check_reward_weights(c):
+    for k, w in (c.reward_weights or {}).items(): _check(_number(w), f"reward_weights[{k!r}]", w, "a finite number")
+
 _DTYPES = ("auto", "float32", "bfloat16", "float16")
+_TAGS = ("reasoning_start", "reasoning_end", "answer_start", "answer_end")
+
+RULES = [ # (field(s), ok(value, config), what is accepted), or a function of the config that raises
+    lambda c: get_model_spec(c.model),
+    (("lora_rank", "num_batches", "batch_size", "num_iterations", "max_prompt_length", "total_generation_steps",
+      "checkpoint_every", "max_checkpoints_to_keep"), lambda v, c: _pos_int(v), "a positive integer"),
+    ("num_generations", lambda v, c: isinstance(v, int) and v >= 2, "an integer >= 2 (GRPO compares completions within a group)"),
+    ("micro_batch_size", lambda v, c: v is None or (isinstance(v, int) and v > 0 and c.batch_size % v == 0),
+     lambda c: f"None or a positive divisor of batch_size={c.batch_size}"),
+    ("lora_alpha", lambda v, c: v > 0, "a positive number"),
+    ("train_fraction", lambda v, c: 0 < v < 1, "a number strictly between 0 and 1"),
+    ("max_examples", lambda v, c: v is None or v > 1, "None or an integer > 1"),
+    (("adam_b1", "adam_b2"), lambda v, c: 0 <= v < 1, "a number in [0, 1) (Adam's moment decay)"),
+    (("lora_alpha", "judge_timeout_s", "warmup_ratio", "weight_decay", "top_p", "train_fraction"), lambda v, c: math.isfinite(v), "a finite number"),
+    ("learning_rate", lambda v, c: _number(v) and v > 0, "a positive number"),
+    ("beta", lambda v, c: _number(v) and v >= 0, "a positive number (or 0)"),
+    (("epsilon", "temperature", "max_grad_norm"), lambda v, c: _number(v) and v > 0, "a positive number"),
+    ("top_p", lambda v, c: 0 < v <= 1, "a number in (0, 1]"),
+    ("top_k", lambda v, c: v is None or (isinstance(v, int) and v > 0), "None or a positive integer"),
+    (("warmup_ratio", "weight_decay"), lambda v, c: 0 <= v < 1, "a number in [0, 1)"),
+    ("dtype", lambda v, c: v in _DTYPES, f"one of {_DTYPES}"),
+    ("mesh_shape", lambda v, c: v == "auto" or (isinstance(v, tuple) and len(v) == 2 and all(isinstance(i, int) and i > 0 for i in v)),
+     '"auto" or a pair of positive integers (fsdp, tp)'),
+    ("experiment_name", lambda v, c: bool(v) and "/" not in v and v not in (".", ".."), "a non-empty folder name without '/'"),
+    (_TAGS, lambda v, c: bool(v), "a non-empty tag"),
+    ("rubric_judge", lambda v, c: v in ("reference", "endpoint", "overlap"), "one of 'reference', 'endpoint', 'overlap'"),
+    ("rubric_aggregation", lambda v, c: v in ("explicit", "implicit"), "'explicit' or 'implicit'"),
+    ("judge_endpoint", lambda v, c: c.rubric_judge != "endpoint" or bool(c.judge_base_url),
+     f"a base URL (http://... or https://...) or one of {list(JUDGE_ENDPOINTS)} when rubric_judge='endpoint'"),
+    ("judge_model", lambda v, c: c.rubric_judge != "endpoint" or bool(c.judge_model_name),
+     lambda c: f"the name of the model {c.judge_endpoint} serves (e.g. the one `ollama list` or GET /v1/models shows)"),
+    ("judge_timeout_s", lambda v, c: v > 0, "a positive number of seconds"),
+    ("judge_max_retries", lambda v, c: isinstance(v, int) and v >= 0, "an integer >= 0"),
+    _check_dataset_files,
+    ("answer_rel_tol", lambda v, c: isinstance(v, (int, float)) and 0 <= v < 1, "a number in [0, 1) (0 = exact)"),
+    ("max_dropped_fraction", lambda v, c: isinstance(v, (int, float)) and 0 <= v <= 1, "a number in [0, 1]"),
+    (("strict_fit", "remat"), lambda v, c: isinstance(v, bool), "True or False"),
+    ("max_train_minutes", lambda v, c: v is None or (math.isfinite(v) and v > 0), "None or a positive number of minutes"),
+    ("eval_every", lambda v, c: v is None or _pos_int(v), "None or a positive integer"),
+    ("eval_examples", lambda v, c: isinstance(v, int) and v > 0, "a positive integer"),
+    ("compilation_cache", lambda v, c: isinstance(v, bool), "True or False"),
+    _check_reward_weights,
+]
+
+def _apply(rules, c):
+    "Check `c` against `rules` in order; raise `ValueError` at the first that fails"
+    for rule in rules:
+        if callable(rule): rule(c); continue
+        names, ok, accepted = rule
+        for f in (names,) if isinstance(names, str) else names:
+            v = getattr(c, f)
+            if not ok(v, c): _check(False, f, v, accepted(c) if callable(accepted) else accepted)
 
 @patch
 def validate(self: ColabTrainingConfig):
     "Raise `ValueError` naming the first field whose value cannot work"
-    get_model_spec(self.model)
-    for f in ("lora_rank", "num_batches", "batch_size", "num_iterations", "max_prompt_length",
-              "total_generation_steps", "checkpoint_every", "max_checkpoints_to_keep"):
-        v = getattr(self, f)
-        _check(isinstance(v, int) and not isinstance(v, bool) and v > 0, f, v, "a positive integer")
-    _check(isinstance(self.num_generations, int) and self.num_generations >= 2, "num_generations",
-           self.num_generations, "an integer >= 2 (GRPO compares completions within a group)")
-    mb = self.micro_batch_size
-    _check(mb is None or (isinstance(mb, int) and mb > 0 and self.batch_size % mb == 0), "micro_batch_size",
-           mb, f"None or a positive divisor of batch_size={self.batch_size}")
-    _check(self.lora_alpha > 0, "lora_alpha", self.lora_alpha, "a positive number")
-    _check(0 < self.train_fraction < 1, "train_fraction", self.train_fraction, "a number strictly between 0 and 1")
-    _check(self.max_examples is None or self.max_examples > 1, "max_examples", self.max_examples, "None or an integer > 1")
-    for f in ("adam_b1", "adam_b2"):
-        _check(0 <= getattr(self, f) < 1, f, getattr(self, f), "a number in [0, 1) (Adam's moment decay)")
-    for f in ("lora_alpha", "judge_timeout_s", "warmup_ratio", "weight_decay", "top_p", "train_fraction"):
-        _check(math.isfinite(getattr(self, f)), f, getattr(self, f), "a finite number")
-    for f in ("learning_rate", "beta", "epsilon", "temperature", "max_grad_norm"):
-        v = getattr(self, f)
-        _check(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 and (v > 0 or f == "beta"),
-               f, v, "a positive number" + (" (or 0)" if f == "beta" else ""))
-    _check(0 < self.top_p <= 1, "top_p", self.top_p, "a number in (0, 1]")
-    _check(self.top_k is None or (isinstance(self.top_k, int) and self.top_k > 0), "top_k", self.top_k, "None or a positive integer")
-    _check(0 <= self.warmup_ratio < 1, "warmup_ratio", self.warmup_ratio, "a number in [0, 1)")
-    _check(0 <= self.weight_decay < 1, "weight_decay", self.weight_decay, "a number in [0, 1)")
-    _check(self.dtype in _DTYPES, "dtype", self.dtype, f"one of {_DTYPES}")
-    ms = self.mesh_shape
-    _check(ms == "auto" or (isinstance(ms, tuple) and len(ms) == 2 and all(isinstance(i, int) and i > 0 for i in ms)),
-           "mesh_shape", ms, '"auto" or a pair of positive integers (fsdp, tp)')
-    _check(bool(self.experiment_name) and "/" not in self.experiment_name and self.experiment_name not in (".", ".."),
-           "experiment_name", self.experiment_name, "a non-empty folder name without '/'")
-    for tag in ("reasoning_start", "reasoning_end", "answer_start", "answer_end"):
-        _check(bool(getattr(self, tag)), tag, getattr(self, tag), "a non-empty tag")
-    _check(self.rubric_judge in ("reference", "endpoint", "overlap"), "rubric_judge", self.rubric_judge,
-           "one of 'reference', 'endpoint', 'overlap'")
-    _check(self.rubric_aggregation in ("explicit", "implicit"), "rubric_aggregation", self.rubric_aggregation,
-           "'explicit' or 'implicit'")
-    _check(self.rubric_judge != "endpoint" or bool(self.judge_base_url), "judge_endpoint", self.judge_endpoint,
-           f"a base URL (http://... or https://...) or one of {list(JUDGE_ENDPOINTS)} when rubric_judge='endpoint'")
-    _check(self.rubric_judge != "endpoint" or bool(self.judge_model_name), "judge_model", self.judge_model,
-           f"the name of the model {self.judge_endpoint} serves (e.g. the one `ollama list` or GET /v1/models shows)")
-    _check(self.judge_timeout_s > 0, "judge_timeout_s", self.judge_timeout_s, "a positive number of seconds")
-    _check(isinstance(self.judge_max_retries, int) and self.judge_max_retries >= 0, "judge_max_retries",
-           self.judge_max_retries, "an integer >= 0")
-    def files_ok(f): return (isinstance(f, str) and bool(f)) or (isinstance(f, (list, tuple)) and bool(f) and all(isinstance(x, str) and x for x in f))
-    df = self.dataset_files
-    if isinstance(df, dict):
-        for k, f in df.items():
-            _check(k in SPLITS, "dataset_files", df, f"split names from {list(SPLITS)}, not {k!r}")
-            _check(files_ok(f), f"dataset_files[{k!r}]", f, "a file path or a non-empty list of file paths")
-        _check("train" in df, "dataset_files", df, "a 'train' entry among the splits")
-    else: _check(df is None or files_ok(df), "dataset_files", df, "None, a file path, a non-empty list of file paths, or {split: files}")
-    _check(isinstance(self.answer_rel_tol, (int, float)) and 0 <= self.answer_rel_tol < 1, "answer_rel_tol", self.answer_rel_tol,
-           "a number in [0, 1) (0 = exact)")
-    _check(isinstance(self.max_dropped_fraction, (int, float)) and 0 <= self.max_dropped_fraction <= 1, "max_dropped_fraction",
-           self.max_dropped_fraction, "a number in [0, 1]")
-    for f in ("strict_fit", "remat"): _check(isinstance(getattr(self, f), bool), f, getattr(self, f), "True or False")
-    mt = self.max_train_minutes
-    _check(mt is None or (math.isfinite(mt) and mt > 0), "max_train_minutes", mt, "None or a positive number of minutes")
-    ev = self.eval_every
-    _check(ev is None or (isinstance(ev, int) and not isinstance(ev, bool) and ev > 0), "eval_every", ev, "None or a positive integer")
-    _check(isinstance(self.eval_examples, int) and self.eval_examples > 0, "eval_examples", self.eval_examples, "a positive integer")
-    _check(isinstance(self.compilation_cache, bool), "compilation_cache", self.compilation_cache, "True or False")
-    if self.reward_weights is not None:
-        for k, w in self.reward_weights.items():
-            _check(isinstance(w, (int, float)) and math.isfinite(w), f"reward_weights[{k!r}]", w, "a finite number")
-    _check_algorithm(self)
+    _apply(RULES + ALGORITHM_RULES, self)
 
 # %% ../nbs/01_config.ipynb #bb21cd84
 _KINDS = {"int": (int,), "float": (float,), "bool": (bool,), "str": (str,)}
@@ -307,6 +306,77 @@ def coerce_fields(config: "ColabTrainingConfig"):
         d = getattr(config, name)
         _check(d is None or isinstance(d, dict), name, d, "None or a mapping")
         for k in (d or {}): d[k] = _coerce(f"{name}[{k!r}]", d[k], kind)
+
+# %% ../nbs/01_config.ipynb #f5383464
+PAPER_SYMBOLS = {"num_generations": "G", "num_iterations": "μ", "beta": "β", "epsilon": "ε", "epsilon_high": "ε_high",
+                 "learning_rate": "η", "lora_rank": "r", "lora_alpha": "α", "adam_b1": "β₁", "adam_b2": "β₂",
+                 "weight_decay": "λ", "total_generation_steps": "L_max", "overlong_buffer": "L_cache"} # field -> the papers' symbol
+
+_TUNIX = "as in Tunix's GRPO example (Gemma 3 1B, LoRA)"
+DEFAULT_WHY = { # field -> why its default is what it is
+    "model": "instruction-tuned, and its LoRA GRPO run fits a free Colab T4 (see `04_fit`)",
+    "dataset": "the design document's task: rubric rewards on OpenRubrics",
+    "dtype": "bfloat16 halves memory on accelerators; CPUs are slow at it",
+    "lora_rank": _TUNIX, "lora_alpha": _TUNIX + "; α = r makes the LoRA scale 1",
+    "mesh_shape": "uses whatever devices are present",
+    "strict_fit": "a warning still lets you try a run the planner doubts",
+    "remat": "costs a third more compute; the `colab-gemma3-1b` preset turns it on where memory is short",
+    "train_fraction": "most data trains; a tenth is enough to watch held-out accuracy",
+    "max_dropped_fraction": "a few long prompts may go; dropping more would quietly change the task",
+    "num_generations": _TUNIX + "; advantages need G >= 2, and memory grows with G",
+    "num_iterations": "one pass: the policy that sampled is the one updated, as in Tunix's example and DeepSeekMath",
+    "beta": _TUNIX, "epsilon": "PPO's and GRPO's usual clip range",
+    "epsilon_high": "DAPO's 0.28 is used when algorithm='dapo'",
+    "algorithm": "plain GRPO, what the design document asks for",
+    "answer_rel_tol": "exact: 1081 is not 1080",
+    "show_rubric": "criteria the policy cannot see cannot be copied into its answer",
+    "rubric_judge": "the frozen reference model judges with no API key and no cost",
+    "rubric_aggregation": "per-criterion verdicts show in the metrics (`judge/pass_rate/...`)",
+    "judge_timeout_s": "a stuck request is retried instead of stalling a training step",
+    "max_prompt_length": _TUNIX, "total_generation_steps": _TUNIX, "temperature": _TUNIX + ": completions of a group differ",
+    "top_p": _TUNIX, "top_k": _TUNIX,
+    "learning_rate": _TUNIX, "warmup_ratio": _TUNIX, "weight_decay": _TUNIX, "adam_b1": _TUNIX, "adam_b2": _TUNIX,
+    "max_grad_norm": _TUNIX,
+    "save_to_drive": "Drive exists only on Colab, and must be mounted",
+    "export_merged": "a merged checkpoint loads anywhere, without PEFT",
+    "checkpoint_every": "a disconnected Colab runtime loses at most 50 steps",
+    "max_checkpoints_to_keep": "room to step back from a bad step without filling Drive",
+    "resume": "Colab disconnects: running the notebook again continues the run",
+    "compilation_cache": "a restarted runtime skips most compiling",
+    "eval_every": "evaluation costs generation time: opt in",
+}
+
+def _cell(s) -> str: return str(s).replace("|", "\\|").replace("\n", " ")
+
+def config_table(cls=None) -> str:
+    "A markdown table of the config's fields: default, meaning (the field's docment), paper symbol, why that default"
+    cls = cls or ColabTrainingConfig
+    docs, rows = docments(cls), ["| field | default | meaning | symbol | why this default |", "|---|---|---|---|---|"]
+    for f in fields(cls):
+        if not docs.get(f.name): raise ValueError(f"field {f.name!r} has no docment: add `# what it means` after it")
+        rows.append(f"| `{f.name}` | `{_cell(repr(f.default))}` | {_cell(docs[f.name])} | {PAPER_SYMBOLS.get(f.name, '')} "
+                    f"| {_cell(DEFAULT_WHY.get(f.name, ''))} |")
+    return "\n".join(rows)
+
+# %% ../nbs/01_config.ipynb #20bedaf9
+def _default(f):
+    return f.default_factory() if f.default_factory is not MISSING else f.default
+
+@patch
+def changed(self: ColabTrainingConfig) -> dict:
+    "Fields whose value differs from the default, credentials left out"
+    return {f.name: getattr(self, f.name) for f in fields(self) if f.repr and getattr(self, f.name) != _default(f)}
+
+@patch
+def __repr__(self: ColabTrainingConfig):
+    return f"ColabTrainingConfig({', '.join(f'{k}={v!r}' for k, v in self.changed().items())})"
+
+@patch
+def _repr_markdown_(self: ColabTrainingConfig):
+    defaults = {f.name: _default(f) for f in fields(self)}
+    rows = [f"| `{k}` | `{_cell(repr(v))}` | `{_cell(repr(defaults[k]))}` |" for k, v in self.changed().items()]
+    return "\n".join(["`ColabTrainingConfig`, fields that differ from the defaults:", "",
+                      "| field | value | default |", "|---|---|---|", *rows]) if rows else "`ColabTrainingConfig()`: all defaults"
 
 # %% ../nbs/01_config.ipynb #675b39e0
 @patch(as_prop=True)

@@ -15,12 +15,11 @@ from flax import nnx
 from .config import ColabTrainingConfig, Secret
 from .registry import CHAT_TEMPLATES
 from .data import Criterion, render_rubric, has_rubrics
-from .rewards import JudgeItem, rubric_score
+from .rubric import JudgeItem, OverlapJudge
 
 # %% auto #0
 __all__ = ['JUDGE_SYSTEM', 'EXPLICIT_SYSTEM', 'IMPLICIT_SYSTEM', 'criterion_prompt', 'holistic_prompt', 'ReferenceJudge',
-           'JudgeError', 'parse_verdicts', 'parse_score', 'EndpointJudge', 'overlap_verdict', 'OverlapJudge',
-           'make_judge']
+           'JudgeError', 'parse_verdicts', 'parse_score', 'EndpointJudge', 'make_judge']
 
 # %% ../nbs/11_judge.ipynb #c5a0e0a5
 JUDGE_SYSTEM = ("You are a strict grader. Read the question, the response and the criterion. "
@@ -266,22 +265,6 @@ class EndpointJudge:
     def holistic_scores(self, items: list[JudgeItem]) -> list[float | None]:
         "One 1-10 score per item mapped to [0, 1]; None where the endpoint failed"
         return self._map([(IMPLICIT_SYSTEM, _user_message(i), parse_score) for i in items])
-
-# %% ../nbs/11_judge.ipynb #00219847
-_CONTENT = re.compile(r"[a-z0-9]{4,}")
-
-def overlap_verdict(criterion: str, response: str) -> float:
-    "Share of the criterion's content words that occur in the response"
-    c = set(_CONTENT.findall(criterion.lower()))
-    return len(c & set(_CONTENT.findall(response.lower()))) / len(c) if c else 0.0
-
-class OverlapJudge:
-    "The lexical-overlap approximation of a judge (no model, no meaning)"
-    name = "overlap"
-    def __repr__(self): return "OverlapJudge()"
-    def criteria_scores(self, items): return [[overlap_verdict(c.text, i.response) for c in i.criteria] for i in items]
-    def holistic_scores(self, items):
-        return [float(np.clip(rubric_score(list(i.criteria), v), 0, 1)) for i, v in zip(items, self.criteria_scores(items))]
 
 # %% ../nbs/11_judge.ipynb #98c220c8
 def make_judge(config: ColabTrainingConfig, # `rubric_judge` and its settings

@@ -8,18 +8,17 @@ Docs: https://grpo-colab.github.io/grpo_colab/rewards.html.md"""
 from __future__ import annotations
 import inspect, logging, math, re, threading, time
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 import numpy as np
 from .config import ColabTrainingConfig
 from .data import Criterion, parse_rubric, render_rubric, rubric_problem, has_answers, has_rubrics
+from .rubric import JudgeItem, Judge, OverlapJudge, rubric_score, rubric_floor
 
 # %% auto #0
 __all__ = ['MAX_ANSWER_CHARS', 'COPY_RUN', 'COPY_THRESHOLD', 'log', 'format_regex', 'extract_answer', 'read_answer',
-           'answer_score', 'copied_mask', 'copied_share', 'guard_text', 'copy_flags', 'rubric_score', 'rubric_floor',
-           'JudgeItem', 'RewardError', 'VerdictCache', 'rubric_reward', 'checked_reward', 'reward_names',
-           'create_reward_functions', 'reward_metrics']
+           'answer_score', 'copied_mask', 'copied_share', 'guard_text', 'copy_flags', 'RewardError', 'VerdictCache',
+           'rubric_reward', 'checked_reward', 'reward_names', 'create_reward_functions', 'reward_metrics']
 
 # %% ../nbs/03_rewards.ipynb #5021ffdd
 def _tags(config): return config.reasoning_start, config.reasoning_end, config.answer_start, config.answer_end
@@ -132,27 +131,7 @@ def copy_flags(prompts, completions, config: ColabTrainingConfig, question=None,
         flags.append(copied or recited)
     return flags
 
-# %% ../nbs/03_rewards.ipynb #a70e3205
-def rubric_score(criteria: list[Criterion], verdicts: list[float]) -> float:
-    "Explicit aggregation: Σ w·c over the sum of positive weights, clipped to [-1, 1]"
-    if len(verdicts) != len(criteria): raise ValueError(f"{len(verdicts)} verdicts for {len(criteria)} criteria")
-    pos = sum(c.weight for c in criteria if c.weight > 0)
-    if pos <= 0: raise ValueError(rubric_problem(criteria))
-    return float(np.clip(sum(c.weight * float(v) for c, v in zip(criteria, verdicts)) / pos, -1.0, 1.0))
-
-def rubric_floor(criteria: list[Criterion], aggregation: str = "explicit") -> float:
-    "The lowest score `criteria` allow under `aggregation`"
-    if aggregation == "implicit": return 0.0
-    return rubric_score(criteria, [float(c.weight < 0) for c in criteria])
-
 # %% ../nbs/03_rewards.ipynb #b11dc1b2
-@dataclass(frozen=True)
-class JudgeItem:
-    "What a judge sees: the question, the response (only the words the policy wrote) and the criteria"
-    question: str
-    response: str
-    criteria: tuple[Criterion, ...]
-
 class RewardError(RuntimeError):
     "A reward function failed or returned scores GRPO cannot use"
 
@@ -200,13 +179,15 @@ def _ask_holistic(judge, items, cache):
         if v is not None: cache[it] = float(v)
     return [cache[it] if it in cache else None for it in items], len(asks)
 
-def rubric_reward(judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
+def rubric_reward(judge: Judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
                   config: ColabTrainingConfig, # tags, system prompt, `show_rubric` and `rubric_aggregation`
                   name: str | None = None, # reward name; default `rubric_<judge.name>`
                   max_failure_rate: float = 0.5, # above this share of failed verdicts in a batch, raise
                   cache: VerdictCache | None = None, # verdicts kept across calls; None: a new cache
                  ) -> Callable:
     "A Tunix reward scoring answer blocks against each record's rubric with `judge`"
+    if not isinstance(judge, Judge):
+        raise TypeError(f"judge={judge!r} is not a judge: it needs `name`, `criteria_scores(items)` and `holistic_scores(items)`")
     aggregation = config.rubric_aggregation
     cache = VerdictCache() if cache is None else cache
     stats = {}
@@ -314,7 +295,7 @@ def _takes_batch(fn) -> bool:
     return any(p.kind == p.VAR_KEYWORD for p in ps) and (len(pos) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in pos))
 
 def create_reward_functions(config: ColabTrainingConfig, # the run's config: data, tags, `reward_weights`
-                            judge=None, # rubric judge; None: `grpo_colab.judge.make_judge(config)`
+                            judge: Judge | None = None, # rubric judge (`grpo_colab.judge.make_judge`); None: `OverlapJudge` for rubric_judge='overlap'
                             extra_rewards: list[Callable] = (), # your own rewards, `fn(prompts, completions, **batch_fields)`, each named by its `__name__`
                            ) -> list[Callable]:
     "The named, weighted, checked, copy-guarded reward functions for `config`'s data, then `extra_rewards`"
@@ -336,9 +317,10 @@ def create_reward_functions(config: ColabTrainingConfig, # the run's config: dat
     fns = [_guarded(format_exact, config), _guarded(format_partial, config)]
     if "answer_correct" in names: fns.append(_guarded(answer_correct, config))
     if has_rubrics(config):
-        if judge is None:
-            from grpo_colab.judge import make_judge
-            judge = make_judge(config)
+        if judge is None and config.rubric_judge != "overlap":
+            raise ValueError(f"rubric_judge={config.rubric_judge!r} needs its judge: pass judge=make_judge(config, ...) "
+                             "from grpo_colab.judge, or let prepare_colab_session build it")
+        judge = judge or OverlapJudge()
         fns.append(rubric_reward(judge, config, name=f"rubric_{config.rubric_judge}"))
     fns += [_guarded(f, config) for f in extra_rewards]
     weights = config.reward_weights or {}

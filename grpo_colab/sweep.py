@@ -8,12 +8,13 @@ Docs: https://grpo-colab.github.io/grpo_colab/sweep.html.md"""
 from __future__ import annotations
 import itertools, random
 from dataclasses import replace
+import numpy as np
 from .config import ColabTrainingConfig
 from .session import prepare_colab_session
-from .train import train_grpo
+from .train import train_grpo, read_metrics
 
 # %% auto #0
-__all__ = ['sweep_points', 'sweep']
+__all__ = ['sweep_points', 'trial_done', 'metric_trend', 'sweep']
 
 # %% ../nbs/14_sweep.ipynb #f3465a4f
 def sweep_points(space: dict[str, list], n_trials: int | None = None, seed: int = 0) -> list[dict]:
@@ -24,20 +25,42 @@ def sweep_points(space: dict[str, list], n_trials: int | None = None, seed: int 
     if n_trials is None or n_trials >= len(grid): return grid
     return random.Random(seed).sample(grid, n_trials)
 
+def trial_done(config: ColabTrainingConfig) -> bool:
+    "Whether `config`'s run folder holds a metrics record for every one of its `num_batches` steps"
+    steps = {r.get("step") for r in read_metrics(config.run_dir) if not r.get("lost")}
+    return steps >= set(range(1, config.num_batches + 1))
+
+def metric_trend(records: list[dict], key: str = "rewards/sum") -> tuple[float, float]:
+    "Mean of `key` over the first and the last quarter of the steps in `records` that have it"
+    vals = [m[key] for m in records if isinstance(m.get(key), (int, float))]
+    if len(vals) < 4: raise ValueError(f"need at least 4 steps with {key!r}, have {len(vals)}")
+    q = len(vals) // 4
+    return float(np.mean(vals[:q])), float(np.mean(vals[-q:]))
+
+def _check_same_point(config, point):
+    "Refuse a trial folder whose saved config has other values of the swept fields"
+    p = config.run_dir / "config.yaml"
+    if not p.exists(): return
+    saved = ColabTrainingConfig.load(p)
+    diff = {k: getattr(saved, k) for k, v in point.items() if getattr(saved, k) != getattr(config, k)}
+    if diff: raise ValueError(f"{str(config.run_dir)!r} holds a trial with {diff}, not {({k: point[k] for k in diff})}: "
+                              "the space changed since the sweep ran; use another experiment_name or output_dir")
+
 def sweep(base: ColabTrainingConfig, # every trial starts from this config
           space: dict[str, list], # field -> values to try, e.g. {"learning_rate": [1e-4, 1e-3]}
           n_trials: int | None = None, # None: the whole grid; else a random subset
           metric: str = "rewards/sum", # a per-step metric of `metrics.jsonl`
          ) -> list[dict]:
-    "Run one short GRPO training per point of `space`; return trials ranked by `metric` (best first)"
+    "Run one short GRPO training per point of `space` (finished trials are read, interrupted ones resume); return them ranked by `metric`"
     points = sweep_points(space, n_trials, base.seed)
     configs = [replace(base, experiment_name=f"{base.experiment_name}-{i}", **p) for i, p in enumerate(points)]
-    for c in configs: c.validate()
+    for c, p in zip(configs, points): c.validate(); _check_same_point(c, p)
     results = []
     for i, (p, c) in enumerate(zip(points, configs)):
-        print(f"trial {i + 1}/{len(configs)}: {p}")
-        state = train_grpo(c, prepare_colab_session(c))
-        first, last = state.reward_trend(metric)
+        done = trial_done(c)
+        print(f"trial {i + 1}/{len(configs)}: {p}" + (" (finished earlier: read from metrics.jsonl)" if done else ""))
+        if not done: train_grpo(c, prepare_colab_session(c))
+        first, last = metric_trend(read_metrics(c.run_dir), metric)
         results.append(dict(trial=i, **p, first_quarter=first, last_quarter=last, run_dir=str(c.run_dir)))
     results.sort(key=lambda r: -r["last_quarter"])
     for r in results: print(f"{r['last_quarter']:7.3f}  {({k: r[k] for k in space})}")
