@@ -14,7 +14,7 @@ import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
+from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache, shown_path
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 
@@ -249,9 +249,13 @@ class TrainerState:
         return float(np.mean(vals[:q])), float(np.mean(vals[-q:]))
 
     def __repr__(self):
-        return (f"TrainerState(steps_done={self.steps_done}, start_step={self.start_step}, "
-                f"recorded_steps={len(self.metrics)}, elapsed_s={self.elapsed_s:.1f}, "
-                f"checkpoint_dir={str(self.checkpoint_dir)!r})")
+        "Where the run is, how far it got and why it stopped, and whether reward rose (first vs last quarter)"
+        ran = f"steps {self.start_step + 1}-{self.steps_done}" if self.steps_done > self.start_step else "no steps"
+        resumed = f" (resumed from step {self.start_step})" if self.start_step else ""
+        try: first, last = self.reward_trend(); trend = f"reward {first:.3f} -> {last:.3f} (first -> last quarter)"
+        except ValueError as e: trend = f"no reward trend ({e})"
+        return (f"TrainerState(run {shown_path(self.checkpoint_dir.parent)!r}: {ran}{resumed}, "
+                f"{'stopped: ' + self.stopped if self.stopped else 'ran to the end'}; {trend})")
 
 # %% ../nbs/07_train.ipynb #e39cf236
 from tunix.rl import rl_cluster as rlc
