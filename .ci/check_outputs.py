@@ -5,6 +5,8 @@ nbdev's docs build executes only `show_doc`, export and import cells; every othe
 sees on the site is the output stored in the notebook. So a module notebook (`nbs/[0-9]*.ipynb`)
 must store at least one output outside `show_doc` cells, and stored outputs must not hold what
 changes from machine to machine or run to run: temporary paths or progress-bar redraws.
+And in every notebook the title cell holds only `# Title` and `> description`: nbdev turns that
+cell into the page's front matter, and whatever else it holds never reaches the page.
 
     python .ci/check_outputs.py [NOTEBOOK ...]   # exit 1 naming each notebook that fails
 """
@@ -38,12 +40,25 @@ def problems(path):
     if not shown: found.insert(0, "stores no output outside show_doc cells: run it and commit its outputs")
     return found
 
+_TITLE = re.compile(r"\s*#\s+[^\n]+\n+(?:>\s*[^\n]+\n*)?(?P<rest>.*)", re.S)
+
+def title_problem(path):
+    "Why the title cell of notebook `path` loses text on the site, or None"
+    first = next((c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"), None)
+    m = first and _TITLE.match(first.source)
+    if m and m["rest"].strip():
+        return f"its title cell holds more than title and description, which the page drops: {m['rest'].strip()[:60]!r}... (move it to a cell of its own)"
+
 def main(paths):
-    paths = [Path(p) for p in paths] or sorted((ROOT/"nbs").glob("[0-9]*.ipynb"))
+    given = [Path(p) for p in paths]
+    paths = given or sorted((ROOT/"nbs").glob("[0-9]*.ipynb"))
+    every = given or [p for p in sorted((ROOT/"nbs").glob("*.ipynb")) if not p.name.startswith("_")]  # title cells: all
     bad = {p: r for p in paths if (r := problems(p))}
+    for p in every:
+        if t := title_problem(p): bad.setdefault(p, []).append(t)
     for p, rs in bad.items():
         for r in rs: print(f"{p.name}: {r}")
-    print(f"{len(paths) - len(bad)} of {len(paths)} module notebooks show clean results"
+    print(f"{len(paths) - len(bad.keys() & set(paths))} of {len(paths)} module notebooks show clean results"
           + (f"; failing: {', '.join(p.name for p in bad)}" if bad else ""))
     return 1 if bad else 0
 
