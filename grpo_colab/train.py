@@ -62,7 +62,9 @@ def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkp
         for marker in ("_METADATA", "commit_success.txt"):
             if not (d / item / marker).exists(): return f"no {item}/{marker}"
         try: tree = ocp.PyTreeCheckpointer().restore(str((d / item).resolve()))
-        except Exception as e: return f"{item} does not restore ({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})"
+        except Exception as e:
+            msg = str(e).splitlines()[0].replace(str((d / item).resolve()), shown_path(d / item)) if str(e) else ""
+            return f"{item} does not restore ({type(e).__name__}: {msg[:160]})"
         bad = [k for k, v in jax.tree_util.tree_leaves_with_path(tree)
                if np.issubdtype(np.asarray(v).dtype, np.floating) and not np.isfinite(np.asarray(v)).all()]
         if bad: return f"{item} holds non-finite values ({jax.tree_util.keystr(bad[0])})"
@@ -85,7 +87,7 @@ def usable_checkpoint(checkpoint_dir: Path, # the run's checkpoints folder
             while dest.exists(): dest, i = dest.with_name(f"actor_{step}-{i}"), i + 1
             dest.parent.mkdir(exist_ok=True)
             d.rename(dest)
-            damaged.append(f"step {step} ({why}; set aside as {dest})")
+            damaged.append(f"step {step} ({why}; set aside as {shown_path(dest)})")
         else: damaged.append(f"step {step} ({why}; skipped)")
     else: d = None
     if damaged:
