@@ -7,7 +7,6 @@ Docs: https://grpo-colab.github.io/grpo_colab/cli.html.md"""
 # %% ../nbs/10_cli.ipynb #c8139851
 from __future__ import annotations
 import argparse, sys
-from pathlib import Path
 from .config import ColabTrainingConfig, parse_overrides
 from .export import TrainedButFailed
 
@@ -52,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             from grpo_colab.export import run_full_pipeline
             config = config_from_args(args)
             _, state, _ = run_full_pipeline(config)
-            print(f"run folder: {config.run_dir}")
+            from grpo_colab.session import shown_path
+            print(f"run folder: {shown_path(config.run_dir)}")
             if state.stopped: return 0 if "max_train_minutes" in state.stopped else 130
         else:
             from grpo_colab.export import config_for_run

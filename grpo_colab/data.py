@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 import grain
 from .registry import CHAT_TEMPLATES
-from .config import ColabTrainingConfig, SPLITS
+from .config import ColabTrainingConfig
 
 # %% auto #0
 __all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'rubric_list', 'parse_rubric', 'encode_rubric', 'render_rubric',

@@ -12,8 +12,8 @@ import numpy as np
 import jax
 from .config import ColabTrainingConfig
 from .data import format_prompt
-from .session import ColabSession, prepare_colab_session, generate
-from .train import TrainerState, train_grpo, latest_checkpoint, checkpoint_steps, read_metrics, usable_checkpoint, free_space, RunLock
+from .session import ColabSession, prepare_colab_session, generate, shown_path
+from .train import TrainerState, train_grpo, read_metrics, usable_checkpoint, free_space, RunLock
 from .models import resolve_model_dir, set_lora_state
 from .hf import save_peft_adapter, save_merged_checkpoint
 
@@ -68,7 +68,7 @@ def load_trained(run: str | Path | ColabTrainingConfig) -> ColabSession:
         meta = json.loads((p / "lora_config.json").read_text())
         session = prepare_colab_session(ColabTrainingConfig.from_dict(meta["training_config"]))
         set_lora_state(session.lora_model, load_file(str(p / "lora_weights.safetensors")))
-        print(f"loaded LoRA weights of step {meta['step']} from {p}")
+        print(f"loaded LoRA weights of step {meta['step']} from {shown_path(p)}")
         return session
     config = run if p is None else config_for_run(p) if p.is_dir() else ColabTrainingConfig.load(p)
     session = prepare_colab_session(config)
@@ -81,7 +81,9 @@ def _fresh_dir(base: Path) -> Path:
     while d.exists(): d, i = base.with_name(f"{base.name}-{i}"), i + 1
     return d
 
-def _usage(config: ColabTrainingConfig, out: Path) -> str:
+def _usage(config: ColabTrainingConfig, out: Path, short: bool = False) -> str:
+    "How to use export `out`; `short`: paths as `shown_path` prints them (for the screen, not the README on disk)"
+    out, run = (shown_path(out), shown_path(config.run_dir)) if short else (out, config.run_dir)
     merged = (f'- `merged/`: merged Hugging Face checkpoint: `AutoModelForCausalLM.from_pretrained("{out}/merged")`, or `vllm serve {out}/merged`'
               if config.export_merged else "- no merged checkpoint (`export_merged=False`): set it to True for a folder that transformers and vLLM load directly")
     return f"""# LoRA export of `{config.model}` trained with GRPO
@@ -95,11 +97,11 @@ Use it again in Python:
 
 ```python
 from grpo_colab.export import load_trained, quick_test
-session = load_trained("{config.run_dir}")
+session = load_trained("{run}")
 quick_test(session.config, session, "your question")
 ```
 
-Or from the shell: `grpo-colab ask --run {config.run_dir} "your question"`
+Or from the shell: `grpo-colab ask --run {run} "your question"`
 """
 
 def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None) -> tuple[Path, Path]:
@@ -120,10 +122,10 @@ def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None) -> 
         raise RuntimeError(f"export of step {ckpt.name} to {str(out)!r} failed ({type(e).__name__}: {str(e)[:200]}; "
                            f"{free_space(out)}); the checkpoint is untouched") from e
     tmp.rename(out)
-    print(f"exported step {ckpt.name} ({len(tensors)} LoRA tensors) to {out}")
+    print(f"exported step {ckpt.name} ({len(tensors)} LoRA tensors) to {shown_path(out)}")
     if config.save_to_drive:
         print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
-    print(_usage(config, out))
+    print(_usage(config, out, short=True))
     return ckpt, out
 
 def export_checkpoint(config: ColabTrainingConfig, # the run's config
@@ -161,19 +163,21 @@ def quick_test(config: ColabTrainingConfig, session: ColabSession, test_question
 class TrainedButFailed(RuntimeError):
     "Training finished and its checkpoints are saved, but the export after it failed"
 
-def run_full_pipeline(config: ColabTrainingConfig) -> tuple[ColabSession, TrainerState, str]:
+def run_full_pipeline(config: ColabTrainingConfig, # the run
+                      display: str = "auto", # how training shows progress: "auto", "widget", "text" or "off" (see `train_grpo`)
+                     ) -> tuple[ColabSession, TrainerState, str]:
     "Prepare, train, export and test: returns (session, trainer_state, checkpoint_path)"
     RunLock(config.run_dir).check_free()  # a second writer is told before any model loads
     session = prepare_colab_session(config)
-    state = train_grpo(config, session)
+    state = train_grpo(config, session, display=display)
     if state.stopped: return session, state, None  # interrupted or out of time: resume first, export then
-    done = f"training finished (step {state.steps_done}); its checkpoints in {config.checkpoint_dir} are fine"
+    done = f"training finished (step {state.steps_done}); its checkpoints in {shown_path(config.checkpoint_dir)} are fine"
     try: ckpt, out = _export(config, state)
     except Exception as e:
         raise TrainedButFailed(f"{done}, but the export failed: {type(e).__name__}: {e}. "
-                               f"Retry it with `grpo-colab export --run {config.run_dir}`") from e
+                               f"Retry it with `grpo-colab export --run {shown_path(config.run_dir)}`") from e
     try: quick_test(config, session)
     except Exception as e:
-        print(f"warning: {done} and so is the export in {out}; only the quick test after it failed: "
+        print(f"warning: {done} and so is the export in {shown_path(out)}; only the quick test after it failed: "
               f"{type(e).__name__}: {e}", file=sys.stderr)
     return session, state, str(ckpt)

@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/fit.html.md"""
 
 # %% ../nbs/04_fit.ipynb #8e126672
 from __future__ import annotations
-import dataclasses, json, math, os
+import dataclasses, json, os
 from dataclasses import dataclass
 from pathlib import Path
 from .config import ColabTrainingConfig

@@ -91,7 +91,7 @@ def _rope(hf: dict, kind: str, default: float) -> float:
     if isinstance(rp.get(kind), dict) and rp[kind].get("rope_theta"): return rp[kind]["rope_theta"]
     return hf.get("rope_local_base_freq" if kind == "sliding_attention" else "rope_theta") or default
 
-def gemma3_config(hf: dict, dtype) -> "tunix.models.gemma3.model.ModelConfig":
+def gemma3_config(hf: dict, dtype):
     "Tunix's Gemma 3 `ModelConfig` for a Hugging Face `Gemma3TextConfig` dict"
     from tunix.models.gemma3 import model as g3
     if hf.get("model_type") not in ("gemma3_text", "gemma3"):

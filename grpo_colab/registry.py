@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/registry.html.md"""
 
 # %% ../nbs/00_registry.ipynb #f6e75889
 from __future__ import annotations
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # %% auto #0
 __all__ = ['CHAT_TEMPLATES', 'MODELS', 'ModelSpec', 'get_model_spec']

@@ -7,12 +7,12 @@ Docs: https://grpo-colab.github.io/grpo_colab/session.html.md"""
 # %% ../nbs/06_session.ipynb #78dabcd8
 from __future__ import annotations
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 import jax
 from .config import ColabTrainingConfig, in_colab
-from .data import prepare_datasets, drop_long_prompts, format_prompt
+from .data import prepare_datasets, drop_long_prompts
 from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
 from .fit import plan_fit, release_host_memory
@@ -20,10 +20,18 @@ from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir,
                                check_vocab, apply_lora)
 
 # %% auto #0
-__all__ = ['ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache', 'sampling_steps',
-           'make_sampler', 'eos_token_ids', 'generate', 'check_fit', 'prepare_colab_session']
+__all__ = ['shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache',
+           'sampling_steps', 'make_sampler', 'eos_token_ids', 'generate', 'check_fit', 'prepare_colab_session']
 
 # %% ../nbs/06_session.ipynb #5ec52a0d
+def shown_path(p: str | Path) -> str:
+    "`p` as a reader wants to see it: relative to the working directory, or to the installed package's folder, when inside one"
+    import grpo_colab
+    p = Path(p).absolute()
+    for base in (Path.cwd(), Path(grpo_colab.__file__).parent.parent):
+        if p.is_relative_to(base) and p != base: return str(p.relative_to(base))
+    return str(p)
+
 @dataclass(repr=False)
 class ColabSession:
     "The initialised components of a GRPO run"
@@ -41,9 +49,9 @@ class ColabSession:
     drive_mounted: bool = False
 
     def __repr__(self):
-        return (f"ColabSession(model={self.config.model!r}, model_dir={str(self.model_dir)!r}, "
+        return (f"ColabSession(model={self.config.model!r}, model_dir={shown_path(self.model_dir)!r}, "
                 f"mesh={dict(self.mesh.shape)}, train={len(self.train_dataset)}, eval={len(self.eval_dataset)}, "
-                f"rewards={[f.__name__ for f in self.reward_fns]}, run_dir={str(self.config.run_dir)!r})")
+                f"rewards={[f.__name__ for f in self.reward_fns]}, run_dir={shown_path(self.config.run_dir)!r})")
 
 # %% ../nbs/06_session.ipynb #eb40cad1
 from .config import _SECRET_FIELDS

@@ -94,7 +94,7 @@ def build_tiny_checkpoint(out_dir: Path, # empty or missing folder to write
     rng = np.random.default_rng(seed)
     for _ in range(steps):
         i = rng.choice(len(pairs), 32, replace=False)
-        loss = _sft_step(model, opt, toks[i], inp[i], tgt[i])
+        _sft_step(model, opt, toks[i], inp[i], tgt[i])
     hf = {**TINY_HF_CONFIG, "bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id}
     return save_hf_checkpoint(model, hf, tok, out_dir)
 

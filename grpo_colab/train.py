@@ -14,7 +14,7 @@ import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache
+from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache, shown_path
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 from .fit import release_host_memory
@@ -63,7 +63,9 @@ def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkp
         for marker in ("_METADATA", "commit_success.txt"):
             if not (d / item / marker).exists(): return f"no {item}/{marker}"
         try: tree = ocp.PyTreeCheckpointer().restore(str((d / item).resolve()))
-        except Exception as e: return f"{item} does not restore ({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})"
+        except Exception as e:
+            msg = str(e).splitlines()[0].replace(str((d / item).resolve()), shown_path(d / item)) if str(e) else ""
+            return f"{item} does not restore ({type(e).__name__}: {msg[:160]})"
         bad = [k for k, v in jax.tree_util.tree_leaves_with_path(tree)
                if np.issubdtype(np.asarray(v).dtype, np.floating) and not np.isfinite(np.asarray(v)).all()]
         if bad: return f"{item} holds non-finite values ({jax.tree_util.keystr(bad[0])})"
@@ -86,7 +88,7 @@ def usable_checkpoint(checkpoint_dir: Path, # the run's checkpoints folder
             while dest.exists(): dest, i = dest.with_name(f"actor_{step}-{i}"), i + 1
             dest.parent.mkdir(exist_ok=True)
             d.rename(dest)
-            damaged.append(f"step {step} ({why}; set aside as {dest})")
+            damaged.append(f"step {step} ({why}; set aside as {shown_path(dest)})")
         else: damaged.append(f"step {step} ({why}; skipped)")
     else: d = None
     if damaged:
@@ -250,9 +252,13 @@ class TrainerState:
         return float(np.mean(vals[:q])), float(np.mean(vals[-q:]))
 
     def __repr__(self):
-        return (f"TrainerState(steps_done={self.steps_done}, start_step={self.start_step}, "
-                f"recorded_steps={len(self.metrics)}, elapsed_s={self.elapsed_s:.1f}, "
-                f"checkpoint_dir={str(self.checkpoint_dir)!r})")
+        "Where the run is, how far it got and why it stopped, and whether reward rose (first vs last quarter)"
+        ran = f"steps {self.start_step + 1}-{self.steps_done}" if self.steps_done > self.start_step else "no steps"
+        resumed = f" (resumed from step {self.start_step})" if self.start_step else ""
+        try: first, last = self.reward_trend(); trend = f"reward {first:.3f} -> {last:.3f} (first -> last quarter)"
+        except ValueError as e: trend = f"no reward trend ({e})"
+        return (f"TrainerState(run {shown_path(self.checkpoint_dir.parent)!r}: {ran}{resumed}, "
+                f"{'stopped: ' + self.stopped if self.stopped else 'ran to the end'}; {trend})")
 
 # %% ../nbs/07_train.ipynb #e39cf236
 from tunix.rl import rl_cluster as rlc
