@@ -389,7 +389,7 @@ def read_metrics(run_dir: Path) -> list[dict]:
     return out
 
 # %% ../nbs/07_train.ipynb #c1810f71
-import os, socket, signal, shutil, sys, functools
+import os, socket, signal, shutil
 
 def _alive(pid: int) -> bool:
     try: os.kill(pid, 0)
