@@ -314,7 +314,7 @@ PAPER_SYMBOLS = {"num_generations": "G", "num_iterations": "μ", "beta": "β", "
 
 _TUNIX = "as in Tunix's GRPO example (Gemma 3 1B, LoRA)"
 DEFAULT_WHY = { # field -> why its default is what it is
-    "model": "instruction-tuned, and its LoRA GRPO run fits a free Colab T4 (see `04_fit`)",
+    "model": "instruction-tuned, and its LoRA GRPO run fits a free Colab T4 (see `06_fit`)",
     "dataset": "the design document's task: rubric rewards on OpenRubrics",
     "dtype": "bfloat16 halves memory on accelerators; CPUs are slow at it",
     "lora_rank": _TUNIX, "lora_alpha": _TUNIX + "; α = r makes the LoRA scale 1",
@@ -421,7 +421,7 @@ PRESETS = {
                  max_grad_norm=1.0, max_prompt_length=64, total_generation_steps=32, temperature=1.0,
                  top_k=None, checkpoint_every=40, experiment_name="tiny", test_question="What is 3 plus 4?",
                  system_prompt="Think step by step inside <reasoning> tags, then give the final number inside <answer> tags."),
-    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (04_fit) for the design document's setup
+    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (06_fit) for the design document's setup
     "colab-gemma3-1b": dict(model="gemma3-1b-it", remat=True, micro_batch_size=1, total_generation_steps=512),
 }
 
