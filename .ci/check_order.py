@@ -13,10 +13,11 @@ bad = []
 for p, srcs in cells.items():
     for s in srcs:
         if not re.match(r"\s*#\|\s*export", s): continue
-        for m in re.finditer(r"(?:from\s+grpo_colab\.|from\s+\.|import\s+grpo_colab\.)(\w+)", s):
-            q = module_of.get(m.group(1))
+        for m in re.finditer(r"^\s*(?:from\s+(?:grpo_colab)?\.(\w+)\s+import|import\s+grpo_colab\.(\w+))", s, re.M):
+            name = m.group(1) or m.group(2)
+            q = module_of.get(name)
             if q is not None and q != p and q.name > p.name:
-                bad.append(f"{p.name} imports {m.group(1)} from the later {q.name}")
+                bad.append(f"{p.name} imports {name} from the later {q.name}")
 for b in bad: print(b)
 print(f"{len(nbs)} notebooks: " + ("each imports only earlier ones" if not bad else f"{len(bad)} import(s) from later notebooks"))
 sys.exit(1 if bad else 0)
