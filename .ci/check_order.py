@@ -3,7 +3,7 @@ so the notebooks read (and run) in order. Prints the first offending import per 
 import json, re, sys
 from pathlib import Path
 
-nbs = sorted(p for p in Path("nbs").glob("[0-9][0-9]_*.ipynb"))
+nbs = sorted(p for p in Path("nbs").glob("[0-9][0-9]*.ipynb"))
 cells = {p: [''.join(c["source"]) for c in json.loads(p.read_text())["cells"] if c["cell_type"] == "code"] for p in nbs}
 module_of = {}
 for p, srcs in cells.items():
