@@ -543,7 +543,7 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
                display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
               ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
-    from grpo_colab.algorithms import make_learner  # the learner for config.algorithm (its own notebook, later)
+    from grpo_colab.algorithms import make_learner  # the learner for config.algorithm (imported here: it loads Tunix's learners)
     with RunLock(config.run_dir):
         done = checkpoint_steps(config.checkpoint_dir)
         if done and not config.resume:
@@ -568,7 +568,7 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
         donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
         quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
         if config.eval_every:
-            from grpo_colab.evaluate import PeriodicEval  # evaluation needs the whole session (its own notebook, later)
+            from grpo_colab.evaluate import PeriodicEval  # only when held-out evaluation is asked for
             periodic, evaluated = PeriodicEval(config, session), set()
             def held_out():
                 step = cluster.global_steps
