@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/models.html.md"""
 
 # %% ../nbs/07_models.ipynb #9bad3c4f
 from __future__ import annotations
-import contextlib, itertools, json, os
+import contextlib, dataclasses, enum, itertools, json, os
 from pathlib import Path
 import numpy as np
 import jax, jax.numpy as jnp
@@ -18,7 +18,7 @@ __all__ = ['auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_di
            'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config', 'qwen3_config', 'llama3_config',
            'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'load_model', 'orbax_model_config',
            'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora',
-           'lora_state', 'set_lora_state']
+           'lora_state', 'set_lora_state', 'inference_graphdef']
 
 # %% ../nbs/07_models.ipynb #ae21fd40
 def auto_mesh_shape(n_devices: int) -> tuple[int, int]:
@@ -320,3 +320,22 @@ def set_lora_state(model, tensors: dict[str, np.ndarray]):
             raise ValueError(f"LoRA tensor {'.'.join(map(str, k))} has shape {tuple(new.shape)}, the model expects {tuple(v.get_value().shape)}")
         v.set_value(jax.device_put(jnp.asarray(new, v.get_value().dtype), v.get_value().sharding))
     nnx.update(model, nnx.from_flat_state(flat))
+
+# %% ../nbs/07_models.ipynb #9f333d0d
+def _no_remat(x):
+    "The NONE member of `x`'s remat enum, for an enum-valued `remat_config`"
+    return type(x).NONE if isinstance(x, enum.Enum) and x.name != "NONE" else None
+
+def inference_graphdef(model: nnx.Module) -> nnx.GraphDef:
+    "`model`'s graph definition with Tunix's rematerialisation off (every family keeps it in `remat_config`); `model` is unchanged"
+    undo = []
+    for _, node in nnx.iter_graph(model):
+        if not isinstance(node, nnx.Module): continue
+        if (off := _no_remat(getattr(node, "remat_config", None))) is not None:
+            undo.append((node, "remat_config", node.remat_config)); object.__setattr__(node, "remat_config", off)
+        cfg = getattr(node, "config", None)
+        if dataclasses.is_dataclass(cfg) and (off := _no_remat(getattr(cfg, "remat_config", None))) is not None:
+            undo.append((node, "config", cfg)); object.__setattr__(node, "config", dataclasses.replace(cfg, remat_config=off))
+    try: return nnx.graphdef(model)
+    finally:
+        for node, name, value in reversed(undo): object.__setattr__(node, name, value)

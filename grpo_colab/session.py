@@ -16,12 +16,13 @@ from .data import prepare_datasets, drop_long_prompts
 from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
 from .fit import plan_fit, release_host_memory
-from .models import (make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
+from .models import (inference_graphdef, make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
                                check_vocab, apply_lora)
 
 # %% auto #0
 __all__ = ['shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache',
-           'sampling_steps', 'make_sampler', 'eos_token_ids', 'generate', 'check_fit', 'prepare_colab_session']
+           'sampling_steps', 'make_sampler', 'sample_without_remat', 'eos_token_ids', 'generate', 'check_fit',
+           'prepare_colab_session']
 
 # %% ../nbs/09_session.ipynb #5ec52a0d
 def shown_path(p: str | Path) -> str:
@@ -124,7 +125,13 @@ def make_sampler(model, tokenizer, model_config, config: ColabTrainingConfig, ca
     size = cache_size or sampling_steps(config.max_prompt_length, config.max_prompt_length, config.total_generation_steps)
     cache = sampler_lib.CacheConfig(cache_size=size, num_layers=model_config.num_layers,
                                     num_kv_heads=model_config.num_kv_heads, head_dim=model_config.head_dim)
-    return sampler_lib.Sampler(transformer=model, tokenizer=tokenizer, cache_config=cache)
+    s = sampler_lib.Sampler(transformer=model, tokenizer=tokenizer, cache_config=cache)
+    return sample_without_remat(s) if config.remat else s
+
+def sample_without_remat(sampler):
+    "Have a Tunix sampler run its model's graph with rematerialisation off (see `inference_graphdef`); same weights"
+    sampler._transformer_graphdef = inference_graphdef(sampler.transformer)
+    return sampler
 
 def eos_token_ids(tokenizer, config: ColabTrainingConfig) -> list[int]:
     "Ids that end a completion: EOS and the model's end-of-turn tokens"

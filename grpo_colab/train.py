@@ -14,7 +14,7 @@ import numpy as np
 import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
-from .session import ColabSession, eos_token_ids, sampling_steps, enable_compilation_cache, shown_path
+from .session import ColabSession, sample_without_remat, eos_token_ids, sampling_steps, enable_compilation_cache, shown_path
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 from .fit import release_host_memory
@@ -360,10 +360,12 @@ def _cluster(config, session, optimizer):
         top_p=config.top_p, top_k=config.top_k, eos_tokens=eos_token_ids(session.tokenizer, config))
     mesh, kl = session.mesh, config.beta != 0
     roles = {rlc.Role.ACTOR: mesh, rlc.Role.ROLLOUT: mesh} | ({rlc.Role.REFERENCE: mesh} if kl else {})
-    return LiveAnchorCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
+    cluster = LiveAnchorCluster(actor=session.lora_model, reference=session.base_model if kl else None, tokenizer=session.tokenizer,
                          cluster_config=rlc.ClusterConfig(
                              role_to_mesh=roles,
                              rollout_engine="vanilla", offload_to_cpu=False, training_config=training, rollout_config=rollout))
+    if config.remat: sample_without_remat(cluster.rollout._sampler)  # remat is for the update; the rollout cannot run it
+    return cluster
 
 def _wandb_run(config):
     "A W&B run for `config` when `use_wandb` (its config without secrets), else None"
