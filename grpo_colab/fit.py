@@ -128,13 +128,14 @@ def components(config: ColabTrainingConfig, # the run
     lora = a.lora_params(config.lora_rank)
     per_token_layer = (6 * a.hidden + 3 * a.intermediate + 2 * a.heads * a.head_dim) * d + a.heads * T * 4  # kept for the backward pass
     per_token_layer *= ACTIVATION_COPIES
-    kept_layers = 1 if config.remat else a.layers  # with remat, one block's activations at a time (plus each block's input)
+    remat = config.remat and kind != "cpu"  # XLA's CPU backend was measured to hold as much with remat as without (bench/results/memory-gemma3-1b-remat.json)
+    kept_layers = 1 if remat else a.layers  # with remat, one block's activations at a time (plus each block's input)
     return {
         "weights": a.params * d,
         "lora + adam": 4 * lora * d,  # parameters, gradients, two moments
         "kv cache": n_roll * T * a.layers * a.kv_heads * a.head_dim * 2 * d,
         "logits": n_upd * (gen + 1) * a.vocab * (d + 8),  # completion positions only (`completion_logits_only`): logits, float32 log-softmax, gradient
-        "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if config.remat else 0)),
+        "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if remat else 0)),
         "runtime": int(RUNTIME_GIB[kind] * 2**30),
     }
 

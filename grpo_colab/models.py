@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/models.html.md"""
 
 # %% ../nbs/07_models.ipynb #9bad3c4f
 from __future__ import annotations
-import contextlib, dataclasses, enum, itertools, json, os
+import contextlib, dataclasses, enum, itertools, json, logging, os
 from pathlib import Path
 import numpy as np
 import jax, jax.numpy as jnp
@@ -199,11 +199,15 @@ def load_tokenizer(model_dir: Path, config: ColabTrainingConfig | None = None):
     "The Hugging Face tokenizer for the model: from `config.tokenizer_source`, else from `model_dir`"
     from transformers import AutoTokenizer
     src = (config.tokenizer_source if config else None) or str(model_dir)
+    rope_log = logging.getLogger("transformers.modeling_rope_utils")  # reading config.json, transformers checks rope settings a tokenizer never uses
+    level = rope_log.level
+    rope_log.setLevel(logging.ERROR)
     try: return AutoTokenizer.from_pretrained(src, token=config.hf_token.reveal() if config and config.hf_token else None)
     except Exception as e:
         raise RuntimeError(f"no Hugging Face tokenizer could be loaded from {src!r} ({type(e).__name__}: {e}). Orbax and Kaggle "
                            "Flax checkpoints ship a sentencepiece model instead: set tokenizer_source to the model's "
                            "Hugging Face repo (e.g. google/gemma-3-1b-it) or a folder with tokenizer.json") from e
+    finally: rope_log.setLevel(level)
 
 def is_orbax_checkpoint(path) -> bool:
     "True for a gs:// path or a folder holding an Orbax checkpoint"
