@@ -18,6 +18,9 @@ from .session import ColabSession, sample_without_remat, eos_token_ids, sampling
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 from .fit import release_host_memory
+from .models import _LOADERS
+from .evaluate import PeriodicEval
+from .algorithms import make_learner
 
 # %% auto #0
 __all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint',
@@ -328,8 +331,8 @@ def completion_logits_only():
     from tunix.rl import common
     compute = common.compute_per_token_logps
     if compute not in _CUT: _CUT[compute] = _keeping_rows(compute)  # one jitted twin per process: its traces are reused
-    families = ("gemma3", "gemma", "qwen2", "qwen3", "llama3")
-    embedders = [m.Embedder for f in families if (m := sys.modules.get(f"tunix.models.{f}.model")) is not None]
+    loaded = {mod.rsplit(".", 1)[0] + ".model" for _, mod in _LOADERS.values()}  # the model module of every family we load
+    embedders = [m.Embedder for name in sorted(loaded) if (m := sys.modules.get(name)) is not None]
     saved = [(e, e.__dict__["decode"]) for e in embedders]
     common.compute_per_token_logps = _CUT[compute]
     for e, d in saved: e.decode = _decode_last(d)
@@ -545,7 +548,6 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
                display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
               ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
-    from grpo_colab.algorithms import make_learner  # the learner for config.algorithm (imported here: it loads Tunix's learners)
     with RunLock(config.run_dir):
         done = checkpoint_steps(config.checkpoint_dir)
         if done and not config.resume:
@@ -570,7 +572,6 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
         donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
         quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
         if config.eval_every:
-            from grpo_colab.evaluate import PeriodicEval  # only when held-out evaluation is asked for
             periodic, evaluated = PeriodicEval(config, session), set()
             def held_out():
                 step = cluster.global_steps
