@@ -45,7 +45,10 @@ class Sampler:
         self.marks.append((time.perf_counter(), name, self.now()))
         try:
             import jax
-            self.live.append((name, sum(x.nbytes for x in jax.live_arrays())))
+            # distinct buffers: Orbax's save leaves a second array object over each saved buffer until the next
+            # update (a view, not a copy: the update still donates and reuses those buffers), so count each once
+            self.live.append((name, sum({x.unsafe_buffer_pointer(): x.nbytes for x in jax.live_arrays()
+                                         if not x.is_deleted()}.values())))
         except Exception: pass
     def phases(self):
         "Per phase (between consecutive marks, named by the later one): peak and end memory"
