@@ -58,6 +58,23 @@ class Sampler:
             out.append(dict(phase=name, peak=peak, end=end, seconds=t - prev)); prev = t
         return out
 
+def account(weight_bytes: int, imports_rss: int, gb) -> dict:
+    """What the process holds between steps, by owner (CPU only): distinct live array buffers; what JAX's caches of
+    compiled programs, traces and lowerings hold (resident memory freed by `jax.clear_caches()`); the rest is the
+    runtime (Python and the imported libraries) and the allocator's leftovers. Run after training: a next step would
+    have to compile again."""
+    import ctypes, gc, jax
+    libc = ctypes.CDLL("libc.so.6")
+    def settled():
+        gc.collect(); libc.malloc_trim(0); return rss()
+    r0 = settled()
+    live = sum({x.unsafe_buffer_pointer(): x.nbytes for x in jax.live_arrays() if not x.is_deleted()}.values())
+    jax.clear_caches()
+    r1 = settled()
+    parts = dict(resident=r0, live_arrays=live, jax_programs=r0 - r1, runtime_and_rest=r1 - live, imports=imports_rss)
+    print("between steps, by owner: " + ", ".join(f"{k} {gb(v):.2f} GiB ({v / weight_bytes:.2f}x)" for k, v in parts.items()))
+    return parts
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shape", default="gemma3-1b")
@@ -72,6 +89,8 @@ def main():
     ap.add_argument("--tag", default="")
     ap.add_argument("--trim", action="store_true", help="call malloc_trim after each phase")
     ap.add_argument("--remat", action="store_true", help="config remat=True (recompute activations in the backward pass)")
+    ap.add_argument("--account", action="store_true",
+                    help="at the end, split what is held between steps: live arrays, JAX's compiled programs, its traces")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     from shapes import shape_checkpoint, registry_model
@@ -146,6 +165,7 @@ def main():
     steady = max(ends) if train_phases else 0  # between steps: what the process holds once a step is done
     print(f"overall peak {gb(peak):.2f} GiB = {peak / weight_bytes:.2f}x weights; between steps {gb(steady):.2f} GiB = {steady / weight_bytes:.2f}x; "
           f"{train_s / args.steps:.1f} s per step (compilation included)")
+    accounting = account(weight_bytes, by["imports"]["end"][-1], gb) if args.account and mem.device is None else None
     out = Path(__file__).parent / "results" / f"memory-{args.shape}{'-' + args.tag if args.tag else ''}.json"
     out.parent.mkdir(exist_ok=True)
     from grpo_colab.fit import plan_fit
@@ -155,7 +175,8 @@ def main():
     out.write_text(json.dumps(dict(args=vars(args), measure=kind, env=env, plan_peak=plan.peak, plan=plan.components, weight_bytes=weight_bytes, distinct_param_bytes=held,
                                    distinct_param_bytes_after=held_after, peak=peak, steady=steady,
                                    peak_ratio=peak / weight_bytes, steady_ratio=steady / weight_bytes,
-                                   phases=phases, live_arrays=mem.live, seconds_per_step=train_s / args.steps), indent=2))
+                                   phases=phases, live_arrays=mem.live, seconds_per_step=train_s / args.steps,
+                                   between_steps=accounting), indent=2))
     print(f"wrote {out}")
 
 if __name__ == "__main__":
