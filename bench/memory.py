@@ -17,6 +17,7 @@ Writes bench/results/memory-<shape>[-<tag>].json.
 """
 import argparse, json, os, sys, tempfile, threading, time
 from pathlib import Path
+from shapes import ISSUE_CONFIG  # this folder is on the path when the bench runs as a script
 
 def rss() -> int:
     with open("/proc/self/status") as f:
@@ -44,11 +45,9 @@ class Sampler:
     def mark(self, name):
         self.marks.append((time.perf_counter(), name, self.now()))
         try:
-            import jax
             # distinct buffers: Orbax's save leaves a second array object over each saved buffer until the next
             # update (a view, not a copy: the update still donates and reuses those buffers), so count each once
-            self.live.append((name, sum({x.unsafe_buffer_pointer(): x.nbytes for x in jax.live_arrays()
-                                         if not x.is_deleted()}.values())))
+            self.live.append((name, live_bytes()))
         except Exception: pass
     def phases(self):
         "Per phase (between consecutive marks, named by the later one): peak and end memory"
@@ -57,6 +56,11 @@ class Sampler:
             peak = max([m for s, m in self.samples if prev <= s <= t] + [end])
             out.append(dict(phase=name, peak=peak, end=end, seconds=t - prev)); prev = t
         return out
+
+def live_bytes() -> int:
+    "Bytes of the distinct buffers behind JAX's live arrays (two array objects over one buffer count once)"
+    import jax
+    return sum({x.unsafe_buffer_pointer(): x.nbytes for x in jax.live_arrays() if not x.is_deleted()}.values())
 
 def account(weight_bytes: int, imports_rss: int, gb) -> dict:
     """What the process holds between steps, by owner (CPU only): distinct live array buffers; what JAX's caches of
@@ -68,7 +72,7 @@ def account(weight_bytes: int, imports_rss: int, gb) -> dict:
     def settled():
         gc.collect(); libc.malloc_trim(0); return rss()
     r0 = settled()
-    live = sum({x.unsafe_buffer_pointer(): x.nbytes for x in jax.live_arrays() if not x.is_deleted()}.values())
+    live = live_bytes()
     jax.clear_caches()
     r1 = settled()
     parts = dict(resident=r0, live_arrays=live, jax_programs=r0 - r1, runtime_and_rest=r1 - live, imports=imports_rss)
@@ -79,11 +83,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shape", default="gemma3-1b")
     ap.add_argument("--steps", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=1)
-    ap.add_argument("--generations", type=int, default=2)
-    ap.add_argument("--new-tokens", type=int, default=16)
-    ap.add_argument("--prompt", type=int, default=128)
-    ap.add_argument("--rank", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=ISSUE_CONFIG["batch_size"])
+    ap.add_argument("--generations", type=int, default=ISSUE_CONFIG["num_generations"])
+    ap.add_argument("--new-tokens", type=int, default=ISSUE_CONFIG["total_generation_steps"])
+    ap.add_argument("--prompt", type=int, default=ISSUE_CONFIG["max_prompt_length"])
+    ap.add_argument("--rank", type=int, default=ISSUE_CONFIG["lora_rank"])
     ap.add_argument("--beta", type=float, default=0.08)
     ap.add_argument("--dtype", default="auto")
     ap.add_argument("--tag", default="")

@@ -102,10 +102,10 @@ def main():
     shape_overrides = []
     if a.shape:
         sys.path.insert(0, str(HERE))
-        from shapes import shape_checkpoint, registry_model
+        from shapes import shape_checkpoint, registry_model, ISSUE_CONFIG
         shape_overrides = [f"model={registry_model(a.shape)}", f"model_source={shape_checkpoint(a.shape)}",
-                           "batch_size=1", "num_generations=2", "total_generation_steps=16", "max_prompt_length=128",
-                           "lora_rank=64", "lora_alpha=64", "export_merged=false"]
+                           *(f"{k}={v}" for k, v in ISSUE_CONFIG.items()), f"lora_alpha={ISSUE_CONFIG['lora_rank']}",
+                           "export_merged=false"]
     a.set = shape_overrides + a.set
     a.out = a.out or str(HERE / "results" / (f"restart-{a.shape}.json" if a.shape else "restart.json"))
     root = Path(tempfile.mkdtemp(prefix="restart-"))

@@ -24,6 +24,9 @@ def _gemma3(layers, hidden, inter, heads, kv, head_dim=256, window=512):
 SHAPES = {"gemma3-1b": ("gemma3-1b-it", _gemma3(26, 1152, 6912, 4, 1)),
           "gemma3-270m": ("gemma3-270m-it", _gemma3(18, 640, 2048, 4, 1))}
 
+# Issue 8's configuration at real size: what bench/memory.py and bench/restart.py --shape run by default
+ISSUE_CONFIG = dict(batch_size=1, num_generations=2, total_generation_steps=16, max_prompt_length=128, lora_rank=64)
+
 def shapes_dir() -> Path: return Path(os.environ.get("GRPO_SHAPES_DIR", Path.home() / ".cache" / "grpo_colab" / "shapes"))
 
 def english_tokenizer(vocab_size: int = 8192):
