@@ -75,6 +75,7 @@ def account(weight_bytes: int, imports_rss: int, gb) -> dict:
     live = live_bytes()
     jax.clear_caches()
     r1 = settled()
+    print(f"distinct live array bytes after clearing JAX's caches: {gb(live_bytes()):.2f} GiB (before: {gb(live):.2f})")
     parts = dict(resident=r0, live_arrays=live, jax_programs=r0 - r1, runtime_and_rest=r1 - live, imports=imports_rss)
     print("between steps, by owner: " + ", ".join(f"{k} {gb(v):.2f} GiB ({v / weight_bytes:.2f}x)" for k, v in parts.items()))
     return parts

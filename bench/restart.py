@@ -99,14 +99,10 @@ def main():
     if a.child:
         print("RESULT " + json.dumps(child(a.child, a.spawned_at, a.set, a.num_batches)))
         return
-    shape_overrides = []
     if a.shape:
         sys.path.insert(0, str(HERE))
-        from shapes import shape_checkpoint, registry_model, ISSUE_CONFIG
-        shape_overrides = [f"model={registry_model(a.shape)}", f"model_source={shape_checkpoint(a.shape)}",
-                           *(f"{k}={v}" for k, v in ISSUE_CONFIG.items()), f"lora_alpha={ISSUE_CONFIG['lora_rank']}",
-                           "export_merged=false"]
-    a.set = shape_overrides + a.set
+        from shapes import shape_overrides
+        a.set = shape_overrides(a.shape) + a.set
     a.out = a.out or str(HERE / "results" / (f"restart-{a.shape}.json" if a.shape else "restart.json"))
     root = Path(tempfile.mkdtemp(prefix="restart-"))
     setup = root / "setup"

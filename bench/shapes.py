@@ -7,7 +7,7 @@ tokenizer; its ids stay far below the model's vocabulary, which is all the model
 
     python bench/shapes.py gemma3-1b      # builds (about a minute) and prints the folder
 """
-import os, re, sys, json
+import os, sys, json
 from pathlib import Path
 
 def _gemma3(layers, hidden, inter, heads, kv, head_dim=256, window=512):
@@ -54,6 +54,11 @@ def shape_checkpoint(name: str, dtype: str = "bfloat16") -> Path:
     return d
 
 def registry_model(name: str) -> str: return SHAPES[name][0]
+
+def shape_overrides(name: str) -> list[str]:
+    "`--set` overrides that run the tiny preset's config on shape `name` at ISSUE_CONFIG (the checkpoint is built if needed)"
+    return [f"model={registry_model(name)}", f"model_source={shape_checkpoint(name)}",
+            *(f"{k}={v}" for k, v in ISSUE_CONFIG.items()), f"lora_alpha={ISSUE_CONFIG['lora_rank']}", "export_merged=false"]
 
 if __name__ == "__main__":
     for n in sys.argv[1:] or ["gemma3-1b"]: print(shape_checkpoint(n))
