@@ -6,8 +6,9 @@ does (a setup process trains step 1 through the public API, as restart.py's setu
 processes load every cached program back with the backend's own deserializer, one at a time, and
 record for each: bytes on disk, serialized bytes, the compile seconds JAX stored with it (whole
 seconds, as JAX keeps them), seconds to load it, and the resident memory it adds (RSS after
-`malloc_trim`, around the load; loading makes no Python garbage). The programs stay loaded, as in a run, so the total is
-what the compiled programs of a run hold. Repeats are fresh processes; medians per program.
+`malloc_trim`, around the load; loading makes no Python garbage). The programs stay loaded, as in
+a run, so the total is what the compiled programs of a run hold. Repeats are fresh processes;
+medians per program.
 The result goes to bench/results/cache_read[-<shape>].json.
 
     python bench/cache_read.py [--shape gemma3-1b] [--repeats 3]
@@ -72,17 +73,16 @@ def main():
     for f, row in repeats[0].items():
         rows.append({**row, **{k: statistics.median(rep[f][k] for rep in repeats) for k in ("load_s", "resident_bytes")}})
     rows.sort(key=lambda r: -r["load_s"])
-    total = {k: sum(r[k] for r in rows) for k in ("disk_bytes", "serialized_bytes", "compile_s", "load_s", "resident_bytes")}
+    keys = ("disk_bytes", "serialized_bytes", "compile_s", "load_s", "resident_bytes")
+    total = {k: sum(r[k] for r in rows) for k in keys}
+    def line(name, rs):
+        t = {k: sum(r[k] for r in rs) for k in keys}
+        print(f"{name[:31]:32}{t['disk_bytes'] / 1e6:>9.2f}{t['serialized_bytes'] / 1e6:>8.2f}{t['compile_s']:>10}"
+              f"{t['load_s']:>8.2f}{t['resident_bytes'] / 2**20:>13.1f}")
     print(f"{'program':32}{'disk MB':>9}{'raw MB':>8}{'compile s':>10}{'load s':>8}{'resident MiB':>13}")
-    for r in rows[:6]:
-        print(f"{r['program'][:31]:32}{r['disk_bytes'] / 1e6:>9.2f}{r['serialized_bytes'] / 1e6:>8.2f}{r['compile_s']:>10}"
-              f"{r['load_s']:>8.2f}{r['resident_bytes'] / 2**20:>13.1f}")
-    rest = rows[6:]
-    print(f"{f'{len(rest)} others':32}{sum(r['disk_bytes'] for r in rest) / 1e6:>9.2f}"
-          f"{sum(r['serialized_bytes'] for r in rest) / 1e6:>8.2f}{sum(r['compile_s'] for r in rest):>10}"
-          f"{sum(r['load_s'] for r in rest):>8.2f}{sum(r['resident_bytes'] for r in rest) / 2**20:>13.1f}")
-    print(f"{'all ' + str(len(rows)):32}{total['disk_bytes'] / 1e6:>9.2f}{total['serialized_bytes'] / 1e6:>8.2f}"
-          f"{total['compile_s']:>10}{total['load_s']:>8.2f}{total['resident_bytes'] / 2**20:>13.1f}")
+    for r in rows[:6]: line(r["program"], [r])
+    line(f"{len(rows) - 6} others", rows[6:])
+    line(f"all {len(rows)}", rows)
     out = HERE / "results" / (f"cache_read-{a.shape}.json" if a.shape else "cache_read.json")
     out.write_text(json.dumps(dict(shape=a.shape or "tiny", repeats=a.repeats, cpu_count=os.cpu_count(), total=total,
                                    programs=rows, command="python bench/cache_read.py " + " ".join(sys.argv[1:])), indent=2))

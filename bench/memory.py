@@ -15,9 +15,9 @@ parameter bytes the session holds (base + LoRA + any second copy).
     python bench/memory.py --shape gemma3-270m --generations 4 --new-tokens 64
 Writes bench/results/memory-<shape>[-<tag>].json.
 """
-import argparse, json, os, sys, tempfile, threading, time
+import argparse, json, os, tempfile, threading, time
 from pathlib import Path
-from shapes import ISSUE_CONFIG  # this folder is on the path when the bench runs as a script
+from shapes import ISSUE_CONFIG, shape_checkpoint, registry_model  # this folder is on the path when the bench runs as a script
 
 def rss() -> int:
     with open("/proc/self/status") as f:
@@ -97,8 +97,6 @@ def main():
     ap.add_argument("--account", action="store_true",
                     help="at the end, split what is held between steps: live arrays, JAX's compiled programs, its traces")
     args = ap.parse_args()
-    sys.path.insert(0, str(Path(__file__).parent))
-    from shapes import shape_checkpoint, registry_model
     ckpt = shape_checkpoint(args.shape)
     import ctypes
     libc = ctypes.CDLL("libc.so.6")
@@ -107,7 +105,7 @@ def main():
         if args.trim: libc.malloc_trim(0)
     mem = Sampler()
     mem.mark("start")
-    import jax, numpy as np
+    import jax
     from grpo_colab import ColabTrainingConfig, prepare_colab_session, train_grpo, export_checkpoint
     from grpo_colab.train import distinct_param_bytes
     import grpo_colab.train as T
