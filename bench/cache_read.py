@@ -74,9 +74,9 @@ def main():
         rows.append({**row, **{k: statistics.median(rep[f][k] for rep in repeats) for k in ("load_s", "resident_bytes")}})
     rows.sort(key=lambda r: -r["load_s"])
     keys = ("disk_bytes", "serialized_bytes", "compile_s", "load_s", "resident_bytes")
-    total = {k: sum(r[k] for r in rows) for k in keys}
+    def sums(rs): return {k: sum(r[k] for r in rs) for k in keys}
     def line(name, rs):
-        t = {k: sum(r[k] for r in rs) for k in keys}
+        t = sums(rs)
         print(f"{name[:31]:32}{t['disk_bytes'] / 1e6:>9.2f}{t['serialized_bytes'] / 1e6:>8.2f}{t['compile_s']:>10}"
               f"{t['load_s']:>8.2f}{t['resident_bytes'] / 2**20:>13.1f}")
     print(f"{'program':32}{'disk MB':>9}{'raw MB':>8}{'compile s':>10}{'load s':>8}{'resident MiB':>13}")
@@ -84,7 +84,7 @@ def main():
     line(f"{len(rows) - 6} others", rows[6:])
     line(f"all {len(rows)}", rows)
     out = HERE / "results" / (f"cache_read-{a.shape}.json" if a.shape else "cache_read.json")
-    out.write_text(json.dumps(dict(shape=a.shape or "tiny", repeats=a.repeats, cpu_count=os.cpu_count(), total=total,
+    out.write_text(json.dumps(dict(shape=a.shape or "tiny", repeats=a.repeats, cpu_count=os.cpu_count(), total=sums(rows),
                                    programs=rows, command="python bench/cache_read.py " + " ".join(sys.argv[1:])), indent=2))
     print(f"wrote {out}")
     shutil.rmtree(root, ignore_errors=True)
