@@ -6,18 +6,18 @@ Docs: https://grpo-colab.github.io/grpo_colab/config.html.md"""
 
 # %% ../nbs/01_config.ipynb #6e5ae85f
 from __future__ import annotations
-import json, os, sys, math
+import json, os, re, sys, math
 from dataclasses import dataclass, field, fields, MISSING
 from pathlib import Path
 import yaml
 from fastcore.basics import patch
 from fastcore.docments import docments
-from .registry import get_model_spec
+from .registry import MODELS, get_model_spec, checkpoint_spec, family_of
 
 # %% auto #0
 __all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'RULES', 'PAPER_SYMBOLS',
            'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig',
-           'coerce_fields', 'config_table', 'parse_overrides']
+           'is_repo_id', 'local_hf_config', 'coerce_fields', 'config_table', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -78,8 +78,8 @@ SPLITS = ("train", "validation", "test") # split names `dataset_files` may use
 class ColabTrainingConfig:
     "Everything a GRPO run needs, validated at construction"
     # --- model
-    model: str = "gemma3-1b-it" # a name from `grpo_colab.registry.MODELS`
-    model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`, Orbax folder or gs:// path; None: the registry's repo
+    model: str = "gemma3-1b-it" # a name from `grpo_colab.registry.MODELS`, a Hugging Face repo id (org/name) or a local checkpoint folder
+    model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`, Orbax folder or gs:// path; None: the registry's repo, or `model` itself
     tokenizer_source: str | None = None # where the tokenizer is (HF repo id or folder); None: next to the weights
     dtype: str = "auto" # parameter dtype: auto (bfloat16 on accelerators, float32 on CPU), float32, bfloat16
     lora_rank: int = 64 # LoRA rank: width of the low-rank update added to each targeted weight
@@ -193,6 +193,27 @@ ALGORITHM_RULES = [ # (field(s), ok(value, config), what is accepted): an algori
     ("overlong_penalty", lambda v, c: _number(v) and v >= 0, "a number >= 0"),
 ]
 
+# %% ../nbs/01_config.ipynb #de01af8d
+def is_repo_id(s: str) -> bool:
+    "True when `s` is spelled like a Hugging Face repo id (org/name)"
+    return isinstance(s, str) and bool(re.fullmatch(r"[\w.-]+/[\w.-]+", s)) and not s.startswith((".", "/", "~"))
+
+def _checkpoint_source(c) -> str | None:
+    return c.model_source or (MODELS[c.model].hf_id if c.model in MODELS else c.model)
+
+def local_hf_config(src: str | None) -> tuple[dict, str] | None:
+    "The config.json of checkpoint `src` and where it is, when it is on this machine (a folder or the HF cache); else None"
+    if not src: return None
+    p = Path(src).expanduser()
+    f = p / "config.json" if p.is_dir() else None
+    if f is None and is_repo_id(src):
+        from huggingface_hub import try_to_load_from_cache
+        hit = try_to_load_from_cache(src, "config.json")
+        f = Path(hit) if isinstance(hit, str) else None
+    if f is None or not f.is_file(): return None
+    try: return json.loads(f.read_text()), str(f)
+    except json.JSONDecodeError as e: raise ValueError(f"{str(f)!r} is not valid JSON (line {e.lineno}: {e.msg})") from None
+
 # %% ../nbs/01_config.ipynb #6e576017
 def _check(ok, field, value, accepted):
     if not ok: raise ValueError(f"{field}={value!r} is invalid: expected {accepted}")
@@ -210,6 +231,12 @@ def _check_dataset_files(c):
         _check(_files_ok(f), f"dataset_files[{k!r}]", f, "a file path or a non-empty list of file paths")
     _check("train" in df, "dataset_files", df, "a 'train' entry among the splits")
 
+def _check_model(c):
+    if c.model not in MODELS and not (is_repo_id(c.model) or Path(c.model).expanduser().is_dir()):
+        get_model_spec(c.model)  # one line listing the names there are
+    found = local_hf_config(_checkpoint_source(c))
+    if found: family_of(found[0].get("model_type"), found[1])  # an architecture Tunix lacks, before any weight loads
+
 def _check_reward_weights(c):
     for k, w in (c.reward_weights or {}).items(): _check(_number(w), f"reward_weights[{k!r}]", w, "a finite number")
 
@@ -217,7 +244,7 @@ _DTYPES = ("auto", "float32", "bfloat16", "float16")
 _TAGS = ("reasoning_start", "reasoning_end", "answer_start", "answer_end")
 
 RULES = [ # (field(s), ok(value, config), what is accepted), or a function of the config that raises
-    lambda c: get_model_spec(c.model),
+    _check_model,
     (("lora_rank", "num_batches", "batch_size", "num_iterations", "max_prompt_length", "total_generation_steps",
       "checkpoint_every", "max_checkpoints_to_keep"), lambda v, c: _pos_int(v), "a positive integer"),
     ("num_generations", lambda v, c: isinstance(v, int) and v >= 2, "an integer >= 2 (GRPO compares completions within a group)"),
@@ -388,7 +415,18 @@ def run_dir(self: ColabTrainingConfig) -> Path:
 def checkpoint_dir(self: ColabTrainingConfig) -> Path: return self.run_dir / "checkpoints"
 
 @patch(as_prop=True)
-def model_spec(self: ColabTrainingConfig): return get_model_spec(self.model)
+def checkpoint_source(self: ColabTrainingConfig) -> str | None:
+    "Where the weights are: `model_source`, the registry entry's repo, or `model` itself; None for the packaged model"
+    return _checkpoint_source(self)
+
+@patch(as_prop=True)
+def model_spec(self: ColabTrainingConfig):
+    "The model's `ModelSpec`: from the checkpoint's config.json when it is here, else from the registry"
+    found = local_hf_config(self.checkpoint_source)
+    if found: return checkpoint_spec(found[0], self.model, found[1])
+    if self.model in MODELS: return MODELS[self.model]
+    raise ValueError(f"model={self.model!r}: its config.json is not on this machine yet; `prepare_colab_session` "
+                     "downloads it first (or point model at a local folder)")
 
 @patch(as_prop=True)
 def lora_targets(self: ColabTrainingConfig) -> tuple[str, ...]:

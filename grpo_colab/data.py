@@ -17,9 +17,10 @@ from .config import ColabTrainingConfig
 
 # %% auto #0
 __all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'rubric_list', 'parse_rubric', 'encode_rubric', 'render_rubric',
-           'rubric_problem', 'format_prompt', 'gsm8k_answer', 'extract_boxed', 'math_answer', 'tiny_arithmetic',
-           'DataSpec', 'effective_column_map', 'has_rubrics', 'has_answers', 'split_files', 'load_table',
-           'check_data_file', 'normalise', 'load_records', 'prepare_datasets', 'drop_long_prompts', 'batches']
+           'rubric_problem', 'chat_prompt', 'prompt_template', 'format_prompt', 'end_of_turn_tokens', 'gsm8k_answer',
+           'extract_boxed', 'math_answer', 'tiny_arithmetic', 'DataSpec', 'effective_column_map', 'has_rubrics',
+           'has_answers', 'split_files', 'load_table', 'check_data_file', 'normalise', 'load_records', 'split_datasets',
+           'with_prompts', 'prepare_datasets', 'drop_long_prompts', 'batches']
 
 # %% ../nbs/02_data.ipynb #df397ad2
 @dataclass(frozen=True)
@@ -101,14 +102,55 @@ def rubric_problem(criteria: list[Criterion]) -> str | None:
     return None
 
 # %% ../nbs/02_data.ipynb #225a5323
+def _adds_bos(tokenizer) -> bool:
+    ids = tokenizer("x")["input_ids"]
+    return bool(ids) and tokenizer.bos_token_id is not None and ids[0] == tokenizer.bos_token_id
+
+def chat_prompt(tokenizer, # a Hugging Face tokenizer with a chat template
+                system: str, # the system prompt
+                question: str, # the user's turn
+               ) -> str:
+    "A system and a user turn in the tokenizer's own chat template, ready for the assistant's reply"
+    render = lambda msgs: tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+    try:
+        text = render([{"role": "system", "content": system}, {"role": "user", "content": question}])
+        if system not in text: raise ValueError("the template drops the system turn")
+    except Exception:  # a template without a system role: the system prompt opens the user's turn
+        try: text = render([{"role": "user", "content": f"{system}\n\n{question}"}])
+        except Exception as e:
+            raise ValueError(f"the chat_template of the tokenizer in {tokenizer.name_or_path!r} cannot render a user turn "
+                             f"({type(e).__name__}: {e}); set tokenizer_source to a tokenizer whose template renders") from None
+    bos = tokenizer.bos_token  # the tokenizer (and Tunix's sampler) add it themselves
+    return text[len(bos):] if bos and text.startswith(bos) and _adds_bos(tokenizer) else text
+
+# %% ../nbs/02_data.ipynb #41b4dde2
+def prompt_template(config: ColabTrainingConfig, tokenizer=None) -> str:
+    "'tokenizer' (its own chat template), or the name of the `CHAT_TEMPLATES` entry prompts use"
+    if config.model_spec.base: return "completion"
+    if tokenizer is None: return config.model_spec.chat
+    return "tokenizer" if getattr(tokenizer, "chat_template", None) else "completion"
+
 def format_prompt(question: str, # the user's question
-                  config: ColabTrainingConfig, # gives the chat template, system prompt and tags
+                  config: ColabTrainingConfig, # gives the model, system prompt and tags
                   rubric: str | list | None = None, # grading criteria (any form `parse_rubric` reads), shown only when passed
+                  tokenizer=None, # the model's tokenizer, whose chat template is used; None: the registry's template
                  ) -> str:
-    "Wrap `question` in the chat template of `config.model`, as training prompts are formatted"
+    "Wrap `question` in the model's chat template, as training prompts are formatted"
     criteria = parse_rubric(rubric)
     if criteria: question = f"{question}\n\nYour answer will be graded on:\n{render_rubric(criteria)}"
-    return CHAT_TEMPLATES[config.model_spec.chat].format(system=config.prompt_system, question=question)
+    kind = prompt_template(config, tokenizer)
+    if kind == "tokenizer": return chat_prompt(tokenizer, config.prompt_system, question)
+    return CHAT_TEMPLATES[kind].format(system=config.prompt_system, question=question)
+
+# %% ../nbs/02_data.ipynb #b6f920e9
+def end_of_turn_tokens(tokenizer) -> list[str]:
+    "The special token the chat template writes right after an assistant's reply; [] without a template"
+    if not getattr(tokenizer, "chat_template", None): return []
+    mark = "grpo-colab-reply"
+    try: text = tokenizer.apply_chat_template([{"role": "user", "content": "hi"}, {"role": "assistant", "content": mark}], tokenize=False)
+    except Exception: return []
+    ids = tokenizer(text.split(mark, 1)[1], add_special_tokens=False)["input_ids"] if mark in text else []
+    return [tokenizer.convert_ids_to_tokens(ids[0])] if ids and ids[0] in tokenizer.all_special_ids else []
 
 # %% ../nbs/02_data.ipynb #d7f7c274
 def gsm8k_answer(a: str) -> str:
@@ -325,8 +367,8 @@ def load_records(config: ColabTrainingConfig, # names the data set
     return recs
 
 # %% ../nbs/02_data.ipynb #d933be7f
-def prepare_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, grain.MapDataset]:
-    "Train and eval `grain.MapDataset`s of records with a formatted `prompts` field"
+def split_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, grain.MapDataset]:
+    "Train and eval `grain.MapDataset`s of the data's records, shuffled and split"
     held_out = next((s for s in ("validation", "test") if s in split_files(config)), None)
     recs = load_records(config)
     ds = grain.MapDataset.source(recs).shuffle(seed=config.seed)
@@ -340,9 +382,16 @@ def prepare_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, gra
         if n < 2: raise ValueError(f"dataset {config.dataset!r} has {n} usable example(s); at least 2 are needed")
         n_train = min(max(1, round(n * config.train_fraction)), n - 1)
         train, evl = ds[:n_train], ds[n_train:]
+    return train, evl
+
+def with_prompts(ds: grain.MapDataset, config: ColabTrainingConfig, tokenizer=None) -> grain.MapDataset:
+    "`ds` with each record's formatted `prompts` (its rubric in it only with `show_rubric`)"
     show = config.show_rubric
-    def add_prompt(r): return {**r, "prompts": format_prompt(r["question"], config, r["rubric"] if show else None)}
-    return train.map(add_prompt), evl.map(add_prompt)
+    return ds.map(lambda r: {**r, "prompts": format_prompt(r["question"], config, r["rubric"] if show else None, tokenizer)})
+
+def prepare_datasets(config: ColabTrainingConfig, tokenizer=None) -> tuple[grain.MapDataset, grain.MapDataset]:
+    "Train and eval `grain.MapDataset`s of records with a formatted `prompts` field"
+    return tuple(with_prompts(ds, config, tokenizer) for ds in split_datasets(config))
 
 def drop_long_prompts(tokenizer, # the model's tokenizer
                       train: grain.MapDataset, # training records with `prompts`

@@ -155,7 +155,7 @@ DEFAULT_TEST_QUESTION = "What is the sum of the first five positive integers?"
 def quick_test(config: ColabTrainingConfig, session: ColabSession, test_question: str | None = None) -> str:
     "Ask the trained model one question; print and return its answer"
     q = test_question or config.test_question or DEFAULT_TEST_QUESTION
-    response = generate(session, [format_prompt(q, config)])[0]
+    response = generate(session, [format_prompt(q, config, tokenizer=session.tokenizer)])[0]
     print(f"Q: {q}\nA: {response}")
     return response
 

@@ -13,7 +13,8 @@ from .config import ColabTrainingConfig
 
 # %% auto #0
 __all__ = ['ACCELERATORS', 'RUNTIME_GIB', 'ACTIVATION_COPIES', 'Accelerator', 'get_accelerator', 'detect_accelerator', 'Arch',
-           'arch_of', 'components', 'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss', 'release_host_memory']
+           'arch_of', 'arch_from_hf', 'config_arch', 'components', 'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss',
+           'release_host_memory']
 
 # %% ../nbs/06_fit.ipynb #e1a0da69
 @dataclass(frozen=True)
@@ -108,6 +109,20 @@ def arch_of(model: str) -> Arch:
     tied = getattr(c, "use_tied_embedding", getattr(c, "weight_tying", True))
     return Arch(c.num_layers, c.embed_dim, c.hidden_dim, c.num_heads, c.num_kv_heads, c.head_dim, vocab, tied)
 
+# %% ../nbs/06_fit.ipynb #d10f3835
+def arch_from_hf(hf: dict) -> Arch:
+    "The architecture a Hugging Face config.json describes"
+    hf = hf.get("text_config", hf)
+    return Arch(hf["num_hidden_layers"], hf["hidden_size"], hf["intermediate_size"], hf["num_attention_heads"],
+                hf.get("num_key_value_heads", hf["num_attention_heads"]),
+                hf.get("head_dim") or hf["hidden_size"] // hf["num_attention_heads"], hf["vocab_size"], hf.get("tie_word_embeddings", True))
+
+def config_arch(config: ColabTrainingConfig) -> Arch:
+    "The architecture of `config`'s checkpoint: its config.json when here, else the registry's Tunix preset"
+    from grpo_colab.config import local_hf_config
+    found = local_hf_config(config.checkpoint_source)
+    return arch_from_hf(found[0]) if found else arch_of(config.model)
+
 # %% ../nbs/06_fit.ipynb #65bbfe18
 _BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
 RUNTIME_GIB = {"gpu": 0.6, "tpu": 0.3, "cpu": 2.0} # framework memory: CUDA context and workspaces; TPU runtime; on the CPU, Python, JAX, compiled programs and what the allocator keeps
@@ -120,7 +135,7 @@ def components(config: ColabTrainingConfig, # the run
                arch: Arch | None = None, # default: the config's model
               ) -> dict[str, int]:
     "Bytes each part of a GRPO step holds at its peak"
-    a, d = arch or arch_of(config.model), _BYTES[dtype]
+    a, d = arch or config_arch(config), _BYTES[dtype]
     G, gen = config.num_generations, config.total_generation_steps
     T = config.max_prompt_length + gen
     n_roll = config.batch_size * G  # sequences the rollout samples at once

@@ -122,23 +122,32 @@ def save_merged_checkpoint(config: ColabTrainingConfig, base_dir: Path, lora: di
     return _publish(tmp, out_dir)
 
 # %% ../nbs/14_hf.ipynb #38f95ce5
+_LLAMA32_ROPE = dict(rope_theta=500_000.0, rope_type="llama3", factor=32.0, low_freq_factor=1.0, high_freq_factor=4.0,
+                     original_max_position_embeddings=8192)
+_GEMMA3_ROPE = {"full_attention": dict(rope_type="default", rope_theta=1_000_000.0),
+                "sliding_attention": dict(rope_type="default", rope_theta=10_000.0)}
+
+def _real_settings(T, family: str):
+    "A transformers config of `family` at tiny width with the published model's computing settings"
+    common = dict(vocab_size=384, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                  num_key_value_heads=2, head_dim=16, max_position_embeddings=4096)
+    return {"gemma3": lambda: T.Gemma3TextConfig(**{**common, "num_hidden_layers": 6}, rope_parameters=_GEMMA3_ROPE, sliding_window=512,
+                                                 query_pre_attn_scalar=16, layer_types=["sliding_attention"] * 5 + ["full_attention"]),
+            "gemma2": lambda: T.Gemma2Config(**common, rope_theta=10_000.0, sliding_window=4096, query_pre_attn_scalar=16,
+                                             final_logit_softcapping=30.0, attn_logit_softcapping=50.0),
+            "qwen2": lambda: T.Qwen2Config(**{k: v for k, v in common.items() if k != "head_dim"}, rope_theta=1_000_000.0, tie_word_embeddings=True),
+            "qwen3": lambda: T.Qwen3Config(**common, rope_theta=1_000_000.0, tie_word_embeddings=True),
+            "llama3": lambda: T.LlamaConfig(**common, rope_parameters=_LLAMA32_ROPE, tie_word_embeddings=True)}[family]()
+
+# %% ../nbs/14_hf.ipynb #80f4fa5b
 def tiny_hf_checkpoint(model: str, # a registry name whose family to build, e.g. "qwen3-0.6b"
                        out_dir: Path, seed: int = 0) -> Path:
-    "Build and save a tiny random Hugging Face checkpoint of `model`'s family (needs torch)"
+    "Build and save a tiny random Hugging Face checkpoint of `model`'s family with its published settings (needs torch)"
     import torch, transformers as T
     from grpo_colab.registry import get_model_spec
     from grpo_colab.models import tiny_model_dir
-    common = dict(vocab_size=384, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
-                  num_key_value_heads=2, head_dim=16, max_position_embeddings=512, rope_theta=1_000_000.0)
-    family = get_model_spec(model).family
-    cfg = {"gemma3": lambda: T.Gemma3TextConfig(**common, sliding_window=512, query_pre_attn_scalar=16,
-                                                 layer_types=["sliding_attention"] * 2, rope_local_base_freq=10_000.0),
-           "gemma2": lambda: T.Gemma2Config(**{**common, "rope_theta": 10_000.0}, sliding_window=512, query_pre_attn_scalar=16),
-           "qwen2": lambda: T.Qwen2Config(**{k: v for k, v in common.items() if k != "head_dim"}, tie_word_embeddings=True),
-           "qwen3": lambda: T.Qwen3Config(**common, tie_word_embeddings=True),
-           "llama3": lambda: T.LlamaConfig(**common, tie_word_embeddings=True)}[family]()
     torch.manual_seed(seed)
-    hf = T.AutoModelForCausalLM.from_config(cfg).float()
+    hf = T.AutoModelForCausalLM.from_config(_real_settings(T, get_model_spec(model).family)).float()
     hf.save_pretrained(out_dir)
     for f in ("tokenizer.json", "tokenizer_config.json"): shutil.copy2(tiny_model_dir() / f, Path(out_dir) / f)
     return Path(out_dir)

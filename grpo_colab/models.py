@@ -6,19 +6,21 @@ Docs: https://grpo-colab.github.io/grpo_colab/models.html.md"""
 
 # %% ../nbs/07_models.ipynb #9bad3c4f
 from __future__ import annotations
-import contextlib, dataclasses, enum, itertools, json, logging, os
+import contextlib, contextvars, dataclasses, enum, functools, itertools, json, logging, os
 from pathlib import Path
 import numpy as np
 import jax, jax.numpy as jnp
 from flax import nnx
-from .config import ColabTrainingConfig
+from .config import ColabTrainingConfig, is_repo_id, local_hf_config
+from .registry import family_of
 
 # %% auto #0
-__all__ = ['auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed', 'tiny_model_dir', 'resolve_model_dir',
-           'read_hf_config', 'gemma3_config', 'gemma2_config', 'qwen2_config', 'qwen3_config', 'llama3_config',
-           'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'load_model', 'orbax_model_config',
-           'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora',
-           'lora_state', 'set_lora_state', 'inference_graphdef']
+__all__ = ['ROPE_TYPES', 'auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed', 'tiny_model_dir',
+           'fetch_hf_config', 'resolve_model_dir', 'read_hf_config', 'rope_params', 'gemma3_config', 'gemma2_config',
+           'with_rope_field', 'qwen2_config', 'qwen3_config', 'llama3_config', 'rope_frequencies', 'use_exact_rope',
+           'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'model_config_of', 'load_model',
+           'orbax_model_config', 'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state',
+           'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state', 'inference_graphdef']
 
 # %% ../nbs/07_models.ipynb #ae21fd40
 def auto_mesh_shape(n_devices: int) -> tuple[int, int]:
@@ -53,9 +55,30 @@ def tiny_model_dir() -> Path:
     import grpo_colab
     return Path(grpo_colab.__file__).parent / "assets" / "tiny-gemma3"
 
+def _hub_error(src, e):
+    return RuntimeError(f"could not download {src!r} from Hugging Face ({type(e).__name__}: {e}). "
+                        "If you are offline, point model_source at a local folder. Gated models (Gemma, Llama) "
+                        "need you to accept the licence on the model's page and set HF_TOKEN (or hf_token).")
+
+def fetch_hf_config(config: ColabTrainingConfig) -> dict | None:
+    "The checkpoint's config.json, downloading only that file for a hub repo; None where there is none (Orbax, Kaggle)"
+    src = config.checkpoint_source
+    if src is None or not is_repo_id(src) or Path(src).expanduser().exists():
+        found = local_hf_config(src or str(tiny_model_dir()))
+        return found[0] if found else None
+    from huggingface_hub import hf_hub_download
+    try: path = hf_hub_download(src, "config.json", token=config.hf_token.reveal() if config.hf_token else None)
+    except Exception as e: raise _hub_error(src, e) from e
+    hf = json.loads(Path(path).read_text())
+    family_of(hf.get("model_type"), f"{src}/config.json")
+    return hf
+
+# %% ../nbs/07_models.ipynb #508cc893
+_HUB_FILES = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja"]  # weights, config, tokenizer, chat template
+
 def resolve_model_dir(config: ColabTrainingConfig) -> Path:
     "A local folder with config.json, safetensors and tokenizer files for `config`'s model"
-    src = config.model_source or config.model_spec.hf_id
+    src = config.checkpoint_source
     if src is None: return tiny_model_dir()
     if Path(src).expanduser().exists(): return Path(src).expanduser()
     if src.startswith(("/", ".", "~")) or "\\" in src:
@@ -69,13 +92,9 @@ def resolve_model_dir(config: ColabTrainingConfig) -> Path:
                                "Check the handle, accept the model's licence on kaggle.com, and set "
                                "KAGGLE_USERNAME/KAGGLE_KEY (or kaggle_username/kaggle_key).") from e
     from huggingface_hub import snapshot_download
-    try:
-        token = config.hf_token.reveal() if config.hf_token else None
-        return Path(snapshot_download(src, token=token, allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt"]))
-    except Exception as e:
-        raise RuntimeError(f"could not download {src!r} from Hugging Face ({type(e).__name__}: {e}). "
-                           "If you are offline, point model_source at a local folder. Gated models (Gemma, Llama) "
-                           "need you to accept the licence on the model's page and set HF_TOKEN (or hf_token).") from e
+    fetch_hf_config(config)  # the architecture is checked before any weight downloads
+    try: return Path(snapshot_download(src, token=config.hf_token.reveal() if config.hf_token else None, allow_patterns=_HUB_FILES))
+    except Exception as e: raise _hub_error(src, e) from e
 
 # %% ../nbs/07_models.ipynb #78dcfeb3
 def read_hf_config(model_dir: Path) -> dict:
@@ -86,61 +105,82 @@ def read_hf_config(model_dir: Path) -> dict:
         raise FileNotFoundError(f"{str(model_dir)!r} has no *.safetensors weights")
     return json.loads(p.read_text())
 
-def _rope(hf: dict, kind: str, default: float) -> float:
-    rp = hf.get("rope_parameters") or {}
-    if isinstance(rp.get(kind), dict) and rp[kind].get("rope_theta"): return rp[kind]["rope_theta"]
-    return hf.get("rope_local_base_freq" if kind == "sliding_attention" else "rope_theta") or default
+def _require(hf: dict, family: str, where: str = "config.json", **accepted):
+    "Refuse a config.json field whose value Tunix's `family` model does not compute (an absent field is transformers' default)"
+    for k, ok in accepted.items():
+        v = hf.get(k)
+        if v is not None and v not in ok:
+            raise ValueError(f"{where} has {k}={v!r}, but Tunix's {family} model computes only {k} in {list(ok)}: "
+                             "it would not reproduce this checkpoint")
 
-def gemma3_config(hf: dict, dtype):
-    "Tunix's Gemma 3 `ModelConfig` for a Hugging Face `Gemma3TextConfig` dict"
-    from tunix.models.gemma3 import model as g3
-    if hf.get("model_type") not in ("gemma3_text", "gemma3"):
-        raise ValueError(f"config.json has model_type={hf.get('model_type')!r}, but model family gemma3 "
-                         "needs 'gemma3_text'; pick the matching `model=` for this checkpoint")
-    hf = hf.get("text_config", hf)
-    n = hf["num_hidden_layers"]
+# %% ../nbs/07_models.ipynb #d7016b26
+ROPE_TYPES = ("default", "linear", "llama3") # RoPE scalings the models compute exactly
+
+def rope_params(hf: dict, kind: str | None = None, where: str = "config.json") -> dict:
+    "RoPE settings of `hf` (of attention `kind` for Gemma 3): rope_theta, rope_type and the scaling's own fields"
+    rp = hf.get("rope_parameters") or {}
+    if kind and isinstance(rp.get(kind), dict): rp = rp[kind]
+    elif kind or any(isinstance(v, dict) for v in rp.values()): rp = {}
+    out = {**(hf.get("rope_scaling") or {}), **rp}
+    out["rope_type"] = out.get("rope_type", out.get("type")) or "default"
+    if out["rope_type"] not in ROPE_TYPES:
+        raise ValueError(f"{where} asks for RoPE scaling rope_type={out['rope_type']!r}, which grpo_colab does not compute; "
+                         f"supported: {list(ROPE_TYPES)}")
+    return out
+
+# %% ../nbs/07_models.ipynb #ab04a738
+def _rope(hf: dict, kind: str, default: float) -> float:
+    return rope_params(hf, kind).get("rope_theta") or hf.get("rope_local_base_freq" if kind == "sliding_attention" else "rope_theta") or default
+
+def _scale(hf: dict, kind: str, where: str) -> float:
+    "Gemma 3's linear RoPE scaling factor for attention `kind` (Tunix divides positions by it)"
+    rp = rope_params(hf, kind, where)
+    if rp["rope_type"] not in ("default", "linear"):
+        raise ValueError(f"{where} asks for {rp['rope_type']!r} RoPE scaling on {kind}; Tunix's Gemma 3 computes only linear")
+    return float(rp.get("factor", 1.0)) if rp["rope_type"] == "linear" else 1.0
+
+def _gemma3_pattern(hf, g3):
     pattern = ["full_attention" if t == g3.AttentionType.GLOBAL else "sliding_attention"
-               for t, _ in zip(itertools.cycle(g3.GEMMA3_ATTENTION_PATTERN), range(n))]
+               for t, _ in zip(itertools.cycle(g3.GEMMA3_ATTENTION_PATTERN), range(hf["num_hidden_layers"]))]
     if hf.get("layer_types") and list(hf["layer_types"]) != pattern:
         raise ValueError(f"config.json layer_types={hf['layer_types']} differ from Tunix's Gemma 3 pattern {pattern}")
+
+def gemma3_config(hf: dict, dtype, where: str = "config.json"):
+    "Tunix's Gemma 3 `ModelConfig` for a Hugging Face `Gemma3TextConfig` dict"
+    from tunix.models.gemma3 import model as g3
+    _expect_type(hf, "gemma3", "gemma3_text", "gemma3")
+    hf = hf.get("text_config", hf)
+    _require(hf, "Gemma 3", where, hidden_activation=("gelu_pytorch_tanh",), rms_norm_eps=(1e-6,), final_logit_softcapping=(),
+             attn_logit_softcapping=(), use_bidirectional_attention=(False,))
+    _gemma3_pattern(hf, g3)
     qpa = hf.get("query_pre_attn_scalar", hf["head_dim"])
     Q = g3.QueryPreAttentionNormalisation
     if qpa == hf["head_dim"]: norm = Q.BY_ONE_OVER_SQRT_HEAD_DIM
     elif qpa == hf["hidden_size"] // hf["num_attention_heads"]: norm = Q.BY_EMBED_DIM_DIV_NUM_HEADS
-    else: raise ValueError(f"query_pre_attn_scalar={qpa} is not supported by Tunix's Gemma 3")
+    else: raise ValueError(f"{where} has query_pre_attn_scalar={qpa}, which Tunix's Gemma 3 does not support")
     return g3.ModelConfig(
-        num_layers=n, num_embed=hf["vocab_size"], embed_dim=hf["hidden_size"], hidden_dim=hf["intermediate_size"],
+        num_layers=hf["num_hidden_layers"], num_embed=hf["vocab_size"], embed_dim=hf["hidden_size"], hidden_dim=hf["intermediate_size"],
         num_heads=hf["num_attention_heads"], head_dim=hf["head_dim"], num_kv_heads=hf["num_key_value_heads"],
         sliding_window_size=hf.get("sliding_window"), local_base_frequency=_rope(hf, "sliding_attention", 10_000),
-        global_base_frequency=_rope(hf, "full_attention", 1_000_000), query_pre_attn_norm=norm, param_dtype=dtype)
+        global_base_frequency=_rope(hf, "full_attention", 1_000_000), local_scale_factor=_scale(hf, "sliding_attention", where),
+        global_scale_factor=_scale(hf, "full_attention", where), query_pre_attn_norm=norm, param_dtype=dtype)
 
 # %% ../nbs/07_models.ipynb #5b30cd63
 def _hf_head_dim(hf): return hf.get("head_dim") or hf["hidden_size"] // hf["num_attention_heads"]
-
-def _rope_theta(hf, default):
-    rp = hf.get("rope_parameters") or {}
-    return rp.get("rope_theta") or hf.get("rope_theta") or default
 
 def _expect_type(hf, family, *types):
     if hf.get("model_type") not in types:
         raise ValueError(f"config.json has model_type={hf.get('model_type')!r}, but model family {family} needs "
                          f"{' or '.join(map(repr, types))}; pick the matching `model=` for this checkpoint")
 
-def _warn_fixed_theta(hf, family, fixed=1_000_000):
-    import warnings
-    theta = _rope_theta(hf, fixed)
-    if theta != fixed:
-        warnings.warn(f"config.json has rope_theta={theta:g}, but Tunix 0.1.7's {family} applies RoPE with theta {fixed:g} whatever "
-                      "its config says: logits will differ from transformers' beyond the first position")
-
-def gemma2_config(hf: dict, dtype):
+def gemma2_config(hf: dict, dtype, where: str = "config.json"):
     "Tunix's Gemma (2) `ModelConfig` for a Hugging Face `Gemma2Config` dict"
     from tunix.models.gemma import model as g
     _expect_type(hf, "gemma2", "gemma2")
     hd, n = _hf_head_dim(hf), hf["num_hidden_layers"]
-    _warn_fixed_theta(hf, "Gemma 2", 10_000)
-    if hf.get("query_pre_attn_scalar", hd) != hd:
-        raise ValueError(f"query_pre_attn_scalar={hf['query_pre_attn_scalar']} != head_dim={hd}: Tunix's Gemma 2 scales queries by head_dim")
+    rp = rope_params(hf, where=where)
+    _require({**hf, **rp}, "Gemma 2", where, rope_theta=(10_000,), rope_type=("default",), rms_norm_eps=(1e-6,),
+             hidden_activation=("gelu_pytorch_tanh",), query_pre_attn_scalar=(hd,))
     return g.ModelConfig(num_layers=n, num_embed=hf["vocab_size"], embed_dim=hf["hidden_size"],
                          hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=hd,
                          num_kv_heads=hf["num_key_value_heads"], final_logit_softcap=hf.get("final_logit_softcapping"),
@@ -148,40 +188,97 @@ def gemma2_config(hf: dict, dtype):
                          attention_types=[g.AttentionType.LOCAL_SLIDING, g.AttentionType.GLOBAL] * (n // 2) + [g.AttentionType.LOCAL_SLIDING] * (n % 2),
                          attn_logits_soft_cap=hf.get("attn_logit_softcapping"), sliding_window_size=hf.get("sliding_window"))
 
-def _qwen_config(family: str, hf: dict, dtype):
-    import importlib
-    q = importlib.import_module(f"tunix.models.{family}.model")
-    return q.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
-                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
-                         num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 1_000_000),
-                         norm_eps=hf.get("rms_norm_eps", 1e-6), use_tied_embedding=hf.get("tie_word_embeddings", False),
-                         dtype=dtype, param_dtype=dtype)
+# %% ../nbs/07_models.ipynb #d659ddc5
+@functools.cache
+def with_rope_field(cls):
+    "Tunix's config class `cls` with one more field, `rope_frequencies` (None: Tunix's own RoPE)"
+    return dataclasses.make_dataclass(cls.__name__, [("rope_frequencies", "tuple | None", dataclasses.field(default=None))],
+                                      bases=(cls,), frozen=cls.__dataclass_params__.frozen, namespace={"__module__": cls.__module__})
 
-def qwen2_config(hf: dict, dtype):
+def _proj_config(family, hf, where, **family_fields):
+    import importlib
+    ModelConfig = with_rope_field(importlib.import_module(f"tunix.models.{family}.model").ModelConfig)
+    hd = _hf_head_dim(hf)
+    return ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
+                       hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=hd,
+                       num_kv_heads=hf["num_key_value_heads"], rope_theta=rope_params(hf, where=where).get("rope_theta") or hf.get("rope_theta"),
+                       rope_frequencies=tuple(map(float, rope_frequencies(hf, hd, where))), **family_fields)
+
+# %% ../nbs/07_models.ipynb #95dc2cff
+def qwen2_config(hf: dict, dtype, where: str = "config.json"):
     "Tunix's Qwen2 `ModelConfig` for a Hugging Face `Qwen2Config` dict"
     _expect_type(hf, "qwen2", "qwen2")
-    return _qwen_config("qwen2", hf, dtype)
+    _require({**hf, **rope_params(hf, where=where)}, "Qwen2", where, hidden_act=("silu",), use_sliding_window=(False,), rope_type=("default",))
+    return _proj_config("qwen2", hf, where, norm_eps=hf.get("rms_norm_eps", 1e-6),
+                        use_tied_embedding=hf.get("tie_word_embeddings", False), dtype=dtype, param_dtype=dtype)
 
-def qwen3_config(hf: dict, dtype):
+def qwen3_config(hf: dict, dtype, where: str = "config.json"):
     "Tunix's Qwen3 `ModelConfig` for a Hugging Face `Qwen3Config` dict"
     _expect_type(hf, "qwen3", "qwen3")
-    _warn_fixed_theta(hf, "Qwen3")
-    return _qwen_config("qwen3", hf, dtype)
+    _require({**hf, **rope_params(hf, where=where)}, "Qwen3", where, hidden_act=("silu",), use_sliding_window=(False,),
+             attention_bias=(False,), rope_type=("default",))
+    return _proj_config("qwen3", hf, where, norm_eps=hf.get("rms_norm_eps", 1e-6),
+                        use_tied_embedding=hf.get("tie_word_embeddings", False), dtype=dtype, param_dtype=dtype)
 
-def llama3_config(hf: dict, dtype):
+def llama3_config(hf: dict, dtype, where: str = "config.json"):
     "Tunix's Llama3 `ModelConfig` for a Hugging Face `LlamaConfig` dict"
-    import warnings
-    from tunix.models.llama3 import model as l
     _expect_type(hf, "llama3", "llama")
-    _warn_fixed_theta(hf, "Llama 3")
-    rp = hf.get("rope_scaling") or hf.get("rope_parameters") or {}
-    if rp.get("rope_type", rp.get("type")) not in (None, "default"):
-        warnings.warn(f"config.json asks for RoPE scaling {rp.get('rope_type', rp.get('type'))!r}, which Tunix's Llama 3 "
-                      "does not implement: logits differ from transformers', most at long context")
-    return l.ModelConfig(num_layers=hf["num_hidden_layers"], vocab_size=hf["vocab_size"], embed_dim=hf["hidden_size"],
-                         hidden_dim=hf["intermediate_size"], num_heads=hf["num_attention_heads"], head_dim=_hf_head_dim(hf),
-                         num_kv_heads=hf["num_key_value_heads"], rope_theta=_rope_theta(hf, 500_000),
-                         norm_eps=hf.get("rms_norm_eps", 1e-5), weight_tying=hf.get("tie_word_embeddings", False))
+    _require(hf, "Llama 3", where, hidden_act=("silu",), attention_bias=(False,), mlp_bias=(False,))
+    return _proj_config("llama3", hf, where, norm_eps=hf.get("rms_norm_eps", 1e-5),
+                        weight_tying=hf.get("tie_word_embeddings", False))
+
+# %% ../nbs/07_models.ipynb #2cd17a28
+def rope_frequencies(hf: dict, # the checkpoint's config.json
+                     head_dim: int, # features per attention head
+                     where: str = "config.json", # the file, for error messages
+                    ) -> np.ndarray:
+    "RoPE's `head_dim // 2` frequencies for a Qwen or Llama config.json: theta and scaling as transformers applies them"
+    rp = rope_params(hf, where=where)
+    theta = np.float32(rp.get("rope_theta") or hf.get("rope_theta") or 10_000.0)
+    f = (1.0 / theta ** (np.arange(0, head_dim, 2).astype(np.float32) / np.float32(head_dim))).astype(np.float32)
+    if rp["rope_type"] == "linear": return f / np.float32(rp["factor"])
+    if rp["rope_type"] != "llama3": return f
+    factor, lo, hi = (np.float32(rp[k]) for k in ("factor", "low_freq_factor", "high_freq_factor"))
+    old = np.float32(rp["original_max_position_embeddings"])
+    wavelen = np.float32(2 * np.pi) / f
+    scaled = np.where(wavelen > old / lo, f / factor, f)
+    smooth = (old / wavelen - lo) / (hi - lo)
+    medium = (wavelen >= old / hi) & (wavelen <= old / lo)
+    return np.where(medium, (1 - smooth) * scaled / factor + smooth * scaled, scaled).astype(np.float32)
+
+# %% ../nbs/07_models.ipynb #024002c7
+_FREQS = contextvars.ContextVar("rope_frequencies", default=None)
+
+def _exact_rope(tunix_rope):
+    def apply_rope(inputs, positions, head_dim, *args, **kwargs):
+        f = _FREQS.get()
+        if f is None: return tunix_rope(inputs, positions, head_dim, *args, **kwargs)
+        angles = (positions[..., None].astype(jnp.float32) * jnp.asarray(f, jnp.float32))[..., None, :]  # [B, L, 1, d/2]
+        sin, cos = jnp.sin(angles), jnp.cos(angles)
+        first, second = jnp.split(inputs, 2, axis=-1)
+        return jnp.concatenate([first * cos - second * sin, second * cos + first * sin], axis=-1).astype(inputs.dtype)
+    apply_rope.grpo_colab = True
+    return apply_rope
+
+def _with_frequencies(block):
+    @functools.wraps(block)
+    def wrapped(self, *args, **kwargs):
+        token = _FREQS.set(getattr(self.config, "rope_frequencies", None))
+        try: return block(self, *args, **kwargs)
+        finally: _FREQS.reset(token)
+    return wrapped
+
+# %% ../nbs/07_models.ipynb #5332fa15
+def use_exact_rope():
+    "Make Tunix's Llama 3 and Qwen3 attention apply each config's `rope_frequencies` (idempotent)"
+    import importlib
+    for family in ("llama3", "qwen3"):
+        m = importlib.import_module(f"tunix.models.{family}.model")
+        if getattr(m.apply_rope, "grpo_colab", False): continue
+        m.apply_rope = _exact_rope(m.apply_rope)
+        m.Attention.block = _with_frequencies(m.Attention.block)
+
+use_exact_rope()
 
 # %% ../nbs/07_models.ipynb #c5cc358b
 def param_dtype(config: ColabTrainingConfig):
@@ -219,13 +316,19 @@ def with_remat(model_config, config: ColabTrainingConfig):
     import dataclasses
     return dataclasses.replace(model_config, remat_config=type(model_config.remat_config).BLOCK)
 
+def model_config_of(config: ColabTrainingConfig, model_dir: Path):
+    "The Tunix config of the checkpoint in `model_dir`, from its config.json (or the registry, for Orbax); no weights"
+    if is_orbax_checkpoint(model_dir) and not (Path(model_dir) / "config.json").exists(): return orbax_model_config(config)
+    to_cfg, _ = _LOADERS[config.model_spec.family]
+    return with_remat(to_cfg(read_hf_config(model_dir), param_dtype(config), str(Path(model_dir) / "config.json")), config)
+
 def load_model(config: ColabTrainingConfig, model_dir: Path, mesh=None):
     "The base model in `model_dir` (Hugging Face folder or Orbax checkpoint) as a Tunix model, and its Tunix config"
     import importlib
     if is_orbax_checkpoint(model_dir) and not (Path(model_dir) / "config.json").exists():
         return load_orbax_gemma3(model_dir, orbax_model_config(config), mesh, param_dtype(config))
-    to_cfg, mod = _LOADERS[config.model_spec.family]
-    mcfg = with_remat(to_cfg(read_hf_config(model_dir), param_dtype(config)), config)
+    mcfg = model_config_of(config, model_dir)
+    mod = _LOADERS[config.model_spec.family][1]
     model = importlib.import_module(mod).create_model_from_safe_tensors(str(model_dir), mcfg, mesh=mesh, dtype=param_dtype(config))
     return model, mcfg
 
@@ -253,8 +356,8 @@ def vocab_size(model_config) -> int:
 def check_vocab(tokenizer, model_config):
     "Refuse a tokenizer that can emit ids the model has no embedding for"
     if len(tokenizer) > vocab_size(model_config):
-        raise ValueError(f"the tokenizer has {len(tokenizer)} tokens but the model embeds only {vocab_size(model_config)}; "
-                         "tokenizer and weights come from different models")
+        raise ValueError(f"the tokenizer in {tokenizer.name_or_path!r} has {len(tokenizer)} tokens but config.json's vocab_size "
+                         f"is {vocab_size(model_config)}: tokenizer and weights come from different models (set tokenizer_source)")
 
 # %% ../nbs/07_models.ipynb #bab9fae0
 def gemma3_to_hf_state(model) -> dict[str, np.ndarray]:

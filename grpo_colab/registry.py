@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['CHAT_TEMPLATES', 'MODELS', 'ModelSpec', 'get_model_spec']
+__all__ = ['CHAT_TEMPLATES', 'FAMILY_DEFAULTS', 'MODELS', 'FAMILIES', 'ModelSpec', 'family_spec', 'family_of', 'get_model_spec',
+           'checkpoint_spec']
 
 # %% ../nbs/00_registry.ipynb #a22c0b52
 @dataclass(frozen=True)
@@ -18,16 +19,19 @@ class ModelSpec:
     name: str  # short name used in `ColabTrainingConfig.model`
     family: str  # Tunix model family: gemma3, gemma2, qwen2, qwen3, llama3
     hf_id: str | None  # default Hugging Face repo, or None for models that ship with the package
-    chat: str  # chat template name, a key of `CHAT_TEMPLATES`
+    chat: str  # fallback chat template (a key of `CHAT_TEMPLATES`), for tokenizers that carry none
     lora_targets: tuple[str, ...]  # regexes of Tunix module paths that get LoRA adapters
-    end_of_turn: tuple[str, ...] = ()  # tokens, besides EOS, that end a completion
+    end_of_turn: tuple[str, ...] = ()  # tokens, besides EOS, that end a completion, when the chat template names none
     fits: str = ""  # which free accelerator it fits, for humans
     tunix_config: str | None = None  # Tunix `ModelConfig` preset, for checkpoints without a config.json (Orbax)
+    base: bool = False  # a pretrained (not instruction-tuned) model: prompts use the plain completion template
+    gated: bool = False  # the hub asks you to accept a licence before downloading (set HF_TOKEN)
 
 # %% ../nbs/00_registry.ipynb #338a0c0b
 CHAT_TEMPLATES = {
     "gemma": "<start_of_turn>user\n{system}\n\n{question}<end_of_turn>\n<start_of_turn>model\n",
     "chatml": "<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{question}<|im_end|>\n<|im_start|>assistant\n",
+    "completion": "{system}\n\nQuestion: {question}\nAnswer:",
     "llama3": ("<|start_header_id|>system<|end_header_id|>\n\n{system}<|eot_id|>"
                "<|start_header_id|>user<|end_header_id|>\n\n{question}<|eot_id|>"
                "<|start_header_id|>assistant<|end_header_id|>\n\n"),
@@ -38,20 +42,29 @@ _GEMMA_LORA = (r".*q_einsum", r".*kv_einsum", r".*qkv_einsum", r".*attn_vec_eins
                r".*gate_proj", r".*up_proj", r".*down_proj")
 _PROJ_LORA = (r".*q_proj", r".*k_proj", r".*v_proj", r".*o_proj",
               r".*gate_proj", r".*up_proj", r".*down_proj")
+FAMILY_DEFAULTS = {  # family -> (fallback chat template, LoRA targets, end-of-turn tokens)
+    "gemma3": ("gemma", _GEMMA_LORA, ("<end_of_turn>",)), "gemma2": ("gemma", _GEMMA_LORA, ("<end_of_turn>",)),
+    "qwen2": ("chatml", _PROJ_LORA, ("<|im_end|>",)), "qwen3": ("chatml", _PROJ_LORA, ("<|im_end|>",)),
+    "llama3": ("llama3", _PROJ_LORA, ("<|eot_id|>",))}
 
-def _gemma3(name, hf_id, fits, tc): return ModelSpec(name, "gemma3", hf_id, "gemma", _GEMMA_LORA, ("<end_of_turn>",), fits, tc)
-def _qwen(name, family, hf_id, fits, tc): return ModelSpec(name, family, hf_id, "chatml", _PROJ_LORA, ("<|im_end|>",), fits, tc)
-def _llama(name, hf_id, fits, tc): return ModelSpec(name, "llama3", hf_id, "llama3", _PROJ_LORA, ("<|eot_id|>",), fits, tc)
+def family_spec(name: str, family: str, hf_id: str | None = None, **facts) -> ModelSpec:
+    "A `ModelSpec` for any checkpoint of `family`: the family's templates and LoRA targets, plus `facts`"
+    chat, lora, eot = FAMILY_DEFAULTS[family]
+    return ModelSpec(name, family, hf_id, chat, lora, eot, **facts)
+
+# %% ../nbs/00_registry.ipynb #318c0d3d
+def _gemma3(name, hf_id, fits, tc, base=False): return family_spec(name, "gemma3", hf_id, fits=fits, tunix_config=tc, base=base, gated=True)
+def _qwen(name, family, hf_id, fits, tc): return family_spec(name, family, hf_id, fits=fits, tunix_config=tc)
+def _llama(name, hf_id, fits, tc): return family_spec(name, "llama3", hf_id, fits=fits, tunix_config=tc, gated=True)
 
 MODELS = {s.name: s for s in [
-    ModelSpec("tiny-gemma3", "gemma3", None, "gemma", _GEMMA_LORA, ("<end_of_turn>",),
-              "any CPU: ships with the package, trains in about a minute"),
-    _gemma3("gemma3-270m", "google/gemma-3-270m", "T4 / TPU v5e, full or LoRA", "gemma3_270m"),
+    family_spec("tiny-gemma3", "gemma3", None, fits="any CPU: ships with the package, trains in about a minute"),
+    _gemma3("gemma3-270m", "google/gemma-3-270m", "T4 / TPU v5e, full or LoRA", "gemma3_270m", base=True),
     _gemma3("gemma3-270m-it", "google/gemma-3-270m-it", "T4 / TPU v5e, full or LoRA", "gemma3_270m_it"),
-    _gemma3("gemma3-1b", "google/gemma-3-1b-pt", "T4 (16 GB) with LoRA; TPU v5e-1", "gemma3_1b_pt"),
+    _gemma3("gemma3-1b", "google/gemma-3-1b-pt", "T4 (16 GB) with LoRA; TPU v5e-1", "gemma3_1b_pt", base=True),
     _gemma3("gemma3-1b-it", "google/gemma-3-1b-it", "T4 (16 GB) with LoRA; TPU v5e-1", "gemma3_1b_it"),
-    ModelSpec("gemma2-2b-it", "gemma2", "google/gemma-2-2b-it", "gemma", _GEMMA_LORA, ("<end_of_turn>",),
-              "T4 with LoRA and short generations; TPU v5e-8 comfortably", "gemma2_2b_it"),
+    family_spec("gemma2-2b-it", "gemma2", "google/gemma-2-2b-it", fits="T4 with LoRA and short generations; TPU v5e-8 comfortably",
+                tunix_config="gemma2_2b_it", gated=True),
     _qwen("qwen2.5-0.5b-instruct", "qwen2", "Qwen/Qwen2.5-0.5B-Instruct", "T4 / TPU v5e with LoRA", "qwen2p5_0p5b_instruct"),
     _qwen("qwen2.5-1.5b-instruct", "qwen2", "Qwen/Qwen2.5-1.5B-Instruct", "T4 with LoRA", "qwen2p5_1p5b_instruct"),
     _qwen("qwen2.5-3b-instruct", "qwen2", "Qwen/Qwen2.5-3B-Instruct", "L4/A100 or TPU v5e-8 with LoRA", "qwen2p5_3b_instruct"),
@@ -62,8 +75,30 @@ MODELS = {s.name: s for s in [
 ]}
 
 # %% ../nbs/00_registry.ipynb #6e31920e
+FAMILIES = {"gemma3_text": "gemma3", "gemma3": "gemma3", "gemma2": "gemma2", "qwen2": "qwen2", "qwen3": "qwen3",
+            "llama": "llama3"}  # config.json's model_type -> Tunix family
+
+def family_of(model_type: str | None, where: str = "config.json") -> str:
+    "The Tunix family of a checkpoint whose config.json has `model_type`"
+    if model_type not in FAMILIES:
+        raise ValueError(f"{where} has model_type={model_type!r}, which grpo_colab cannot train: Tunix has models for "
+                         f"model_type {', '.join(map(repr, FAMILIES))}")
+    return FAMILIES[model_type]
+
+# %% ../nbs/00_registry.ipynb #5561b5d0
 def get_model_spec(name: str) -> ModelSpec:
-    "The `ModelSpec` called `name`, or a `ValueError` listing the known names"
+    "The registry's `ModelSpec` called `name`, or a `ValueError` listing the known names"
     if name not in MODELS:
-        raise ValueError(f"model={name!r} is not a known model; choose one of: {', '.join(MODELS)}")
+        raise ValueError(f"model={name!r} is not a known model; choose one of: {', '.join(MODELS)}, "
+                         "or give a Hugging Face repo id (org/name) or a local checkpoint folder")
     return MODELS[name]
+
+def checkpoint_spec(hf_config: dict, # the checkpoint's config.json
+                    name: str, # what the user called it: a registry name, repo id or folder
+                    where: str = "config.json", # the file, for error messages
+                   ) -> ModelSpec:
+    "The spec of a checkpoint: the registry's entry for `name` when its family matches, else its family's"
+    family = family_of(hf_config.get("model_type"), where)
+    if name in MODELS and MODELS[name].family == family: return MODELS[name]
+    hf_id = name if "/" in name and not name.startswith(("/", ".", "~")) else None
+    return family_spec(name, family, hf_id)

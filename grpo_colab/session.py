@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Callable
 import jax
 from .config import ColabTrainingConfig, in_colab
-from .data import prepare_datasets, drop_long_prompts
+from .data import split_datasets, with_prompts, drop_long_prompts, end_of_turn_tokens
 from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
 from .fit import plan_fit, release_host_memory
 from .models import (inference_graphdef, make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
-                               check_vocab, apply_lora)
+                               fetch_hf_config, model_config_of, check_vocab, apply_lora)
 
 # %% auto #0
 __all__ = ['shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache',
@@ -134,8 +134,9 @@ def sample_without_remat(sampler):
     return sampler
 
 def eos_token_ids(tokenizer, config: ColabTrainingConfig) -> list[int]:
-    "Ids that end a completion: EOS and the model's end-of-turn tokens"
-    ids = {tokenizer.eos_token_id} | {tokenizer.convert_tokens_to_ids(t) for t in config.model_spec.end_of_turn}
+    "Ids that end a completion: EOS and the end-of-turn token of the chat template (or of the model family)"
+    turn_end = end_of_turn_tokens(tokenizer) or config.model_spec.end_of_turn  # the template's own, else the family's
+    ids = {tokenizer.eos_token_id} | {tokenizer.convert_tokens_to_ids(t) for t in turn_end}
     return sorted(i for i in ids if i is not None and i != tokenizer.unk_token_id)
 
 def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, max_tokens: int | None = None) -> list[str]:
@@ -178,7 +179,7 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     drive = mount_drive(config)
     found = setup_credentials(config)
     print(f"credentials: {', '.join(found) if found else 'none found (fine for local models)'}")
-    train_ds, eval_ds = prepare_datasets(config)
+    train_ds, eval_ds = split_datasets(config)
     reward_names(config)  # a typo in reward_weights fails here, before any weight is read
     ensure_run_dir(config)
     enable_compilation_cache(config)  # before anything compiles
@@ -186,12 +187,14 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     if isinstance(judge, EndpointJudge): judge.check()  # a wrong URL, model or key fails before any weight loads
     maybe_initialize_distributed()
     mesh = make_mesh(config)
-    check_fit(config)  # before any weight is downloaded
+    fetch_hf_config(config)  # a repo's config.json alone: its architecture is checked and planned before any weight
+    check_fit(config)
     model_dir = resolve_model_dir(config)
     tokenizer = load_tokenizer(model_dir, config)
+    train_ds, eval_ds = (with_prompts(ds, config, tokenizer) for ds in (train_ds, eval_ds))  # in the tokenizer's chat template
     train_ds, eval_ds = drop_long_prompts(tokenizer, train_ds, eval_ds, config)
+    check_vocab(tokenizer, model_config_of(config, model_dir))  # before any weight loads
     base, model_config = load_model(config, model_dir, mesh)
-    check_vocab(tokenizer, model_config)
     reward_fns = create_reward_functions(config, judge=judge or make_judge(config, base, tokenizer, mesh))
     lora = apply_lora(base, config, mesh)
     sampler = make_sampler(lora, tokenizer, model_config, config)

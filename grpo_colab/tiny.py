@@ -16,8 +16,8 @@ from .data import tiny_arithmetic, format_prompt
 from .models import save_hf_checkpoint, tiny_model_dir
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TINY_HF_CONFIG', 'tiny_completions', 'train_tiny_tokenizer', 'build_tiny_checkpoint',
-           'rebuild_tiny_checkpoint']
+__all__ = ['SPECIAL_TOKENS', 'TINY_CHAT_TEMPLATE', 'TINY_HF_CONFIG', 'tiny_completions', 'train_tiny_tokenizer',
+           'build_tiny_checkpoint', 'rebuild_tiny_checkpoint']
 
 # %% ../nbs/08_tiny.ipynb #e11f1d9a
 SPECIAL_TOKENS = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>"]
@@ -31,6 +31,13 @@ def tiny_completions(rec: dict, config: ColabTrainingConfig) -> list[str]:
             f"{c.reasoning_start}{why}{c.reasoning_end} The answer is {ans}.",
             f"{why}. The answer is {ans}."]
 
+# Gemma's turn format; a system turn, which Gemma lacks, opens the first user turn
+TINY_CHAT_TEMPLATE = ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set preamble = messages[0]['content'] + '\n\n' %}"
+                      "{% set turns = messages[1:] %}{% else %}{% set preamble = '' %}{% set turns = messages %}{% endif %}"
+                      "{% for m in turns %}<start_of_turn>{{ 'model' if m['role'] == 'assistant' else m['role'] }}\n"
+                      "{{ (preamble if loop.first else '') ~ (m['content'] | trim) }}<end_of_turn>\n{% endfor %}"
+                      "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}")
+
 def train_tiny_tokenizer(texts: list[str], vocab_size: int = 384):
     "A byte-level BPE `PreTrainedTokenizerFast` trained on `texts`"
     from tokenizers import Tokenizer, models, trainers, pre_tokenizers, decoders, processors
@@ -42,7 +49,8 @@ def train_tiny_tokenizer(texts: list[str], vocab_size: int = 384):
                             initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
     tok.post_processor = processors.TemplateProcessing(single="<bos> $A", special_tokens=[("<bos>", tok.token_to_id("<bos>"))])
     return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>",
-                                   unk_token="<unk>", additional_special_tokens=["<start_of_turn>", "<end_of_turn>"])
+                                   unk_token="<unk>", additional_special_tokens=["<start_of_turn>", "<end_of_turn>"],
+                                   chat_template=TINY_CHAT_TEMPLATE)
 
 # %% ../nbs/08_tiny.ipynb #757dced9
 TINY_HF_CONFIG = dict(
