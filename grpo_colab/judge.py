@@ -14,7 +14,7 @@ import jax, jax.numpy as jnp
 from flax import nnx
 from .config import ColabTrainingConfig, Secret
 from .registry import CHAT_TEMPLATES
-from .data import Criterion, render_rubric, has_rubrics
+from .data import Criterion, render_rubric, has_rubrics, chat_prompt, prompt_template
 from .rubric import JudgeItem, OverlapJudge
 
 # %% auto #0
@@ -25,17 +25,22 @@ __all__ = ['JUDGE_SYSTEM', 'EXPLICIT_SYSTEM', 'IMPLICIT_SYSTEM', 'criterion_prom
 JUDGE_SYSTEM = ("You are a strict grader. Read the question, the response and the criterion. "
                 "Reply with one word: Yes if the response meets the criterion, No if it does not.")
 
-def criterion_prompt(item: JudgeItem, criterion: Criterion, config: ColabTrainingConfig) -> str:
-    "The judging prompt for one criterion, in the model's chat template; the next token is the verdict"
+def _judge_prompt(body: str, config: ColabTrainingConfig, tokenizer=None) -> str:
+    kind = prompt_template(config, tokenizer)
+    if kind == "tokenizer": return chat_prompt(tokenizer, JUDGE_SYSTEM, body)
+    return CHAT_TEMPLATES[kind].format(system=JUDGE_SYSTEM, question=body)
+
+def criterion_prompt(item: JudgeItem, criterion: Criterion, config: ColabTrainingConfig, tokenizer=None) -> str:
+    "The judging prompt for one criterion, in the judge model's chat template (`tokenizer`'s own when given); the next token is the verdict"
     body = (f"Question:\n{item.question}\n\nResponse:\n{item.response}\n\nCriterion:\n{criterion.text}\n\n"
             "Does the response meet the criterion? Reply Yes or No.")
-    return CHAT_TEMPLATES[config.model_spec.chat].format(system=JUDGE_SYSTEM, question=body)
+    return _judge_prompt(body, config, tokenizer)
 
-def holistic_prompt(item: JudgeItem, config: ColabTrainingConfig) -> str:
+def holistic_prompt(item: JudgeItem, config: ColabTrainingConfig, tokenizer=None) -> str:
     "The judging prompt for all criteria at once (implicit aggregation)"
     body = (f"Question:\n{item.question}\n\nResponse:\n{item.response}\n\nCriteria:\n{render_rubric(list(item.criteria))}\n\n"
             "Is this a good response by these criteria overall, without the pitfalls? Reply Yes or No.")
-    return CHAT_TEMPLATES[config.model_spec.chat].format(system=JUDGE_SYSTEM, question=body)
+    return _judge_prompt(body, config, tokenizer)
 
 # %% ../nbs/05_judge.ipynb #fed9cff9
 def _yes_no_logits(graphdef, fast, state, tokens, positions, mask, last, ids):
@@ -112,7 +117,7 @@ class ReferenceJudge:
 
     def criterion_prompts(self, items: list[JudgeItem]) -> list[str]:
         "The judging prompt of every (item, criterion) pair, question and response clipped to the config's lengths"
-        return [criterion_prompt(i, c, self.config) for i in map(self._item, items) for c in i.criteria]
+        return [criterion_prompt(i, c, self.config, self.tokenizer) for i in map(self._item, items) for c in i.criteria]
 
     def criteria_scores(self, items: list[JudgeItem]) -> list[list[float]]:
         "One verdict per criterion of each item, from one batched forward pass"
@@ -123,7 +128,7 @@ class ReferenceJudge:
 
     def holistic_scores(self, items: list[JudgeItem]) -> list[float]:
         "One holistic verdict per item, given all its criteria"
-        return [float(x) for x in self.yes_probabilities([holistic_prompt(self._item(i), self.config) for i in items])]
+        return [float(x) for x in self.yes_probabilities([holistic_prompt(self._item(i), self.config, self.tokenizer) for i in items])]
 
 # %% ../nbs/05_judge.ipynb #5630dcca
 class JudgeError(RuntimeError):

@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/models.html.md"""
 
 # %% ../nbs/07_models.ipynb #9bad3c4f
 from __future__ import annotations
-import contextlib, contextvars, dataclasses, enum, functools, itertools, json, logging, os
+import contextlib, contextvars, dataclasses, enum, functools, itertools, json, logging, math, os
 from pathlib import Path
 import numpy as np
 import jax, jax.numpy as jnp
@@ -109,7 +109,8 @@ def _require(hf: dict, family: str, where: str = "config.json", **accepted):
     "Refuse a config.json field whose value Tunix's `family` model does not compute (an absent field is transformers' default)"
     for k, ok in accepted.items():
         v = hf.get(k)
-        if v is not None and v not in ok:
+        same = lambda a: a == v or (isinstance(a, float) and isinstance(v, float) and math.isclose(a, v, rel_tol=1e-5))
+        if v is not None and not any(map(same, ok)):  # floats as a converter wrote them (1e-6 read back from float32) pass
             raise ValueError(f"{where} has {k}={v!r}, but Tunix's {family} model computes only {k} in {list(ok)}: "
                              "it would not reproduce this checkpoint")
 

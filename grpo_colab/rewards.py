@@ -16,9 +16,10 @@ from .data import Criterion, parse_rubric, render_rubric, rubric_problem, has_an
 from .rubric import JudgeItem, Judge, OverlapJudge, rubric_score, rubric_floor
 
 # %% auto #0
-__all__ = ['MAX_ANSWER_CHARS', 'COPY_RUN', 'COPY_THRESHOLD', 'log', 'format_regex', 'extract_answer', 'read_answer',
-           'answer_score', 'copied_mask', 'copied_share', 'guard_text', 'copy_flags', 'RewardError', 'VerdictCache',
-           'rubric_reward', 'checked_reward', 'reward_names', 'create_reward_functions', 'reward_metrics']
+__all__ = ['MAX_ANSWER_CHARS', 'COPY_RUN', 'COPY_THRESHOLD', 'RECITE_RUN', 'RECITE_SHARE', 'log', 'format_regex',
+           'extract_answer', 'read_answer', 'answer_score', 'copied_mask', 'copied_share', 'copy_shares', 'copy_flags',
+           'own_blocks', 'RewardError', 'VerdictCache', 'rubric_reward', 'checked_reward', 'reward_names',
+           'create_reward_functions', 'reward_metrics']
 
 # %% ../nbs/04_rewards.ipynb #5021ffdd
 def _tags(config): return config.reasoning_start, config.reasoning_end, config.answer_start, config.answer_end
@@ -85,32 +86,35 @@ def answer_score(predicted: str | None, # the model's answer block, or None
 _WORDS = re.compile(r"[a-z0-9]+")
 COPY_RUN = 3 # shortest run of words that counts as copied
 COPY_THRESHOLD = 0.8 # share of copied words from which a completion is a copy (or a rubric recitation)
+RECITE_RUN = 6 # a run this long copied from what the policy was shown is recited text, not a reused phrase
+RECITE_SHARE = 0.5 # share of words in such runs from which a completion is mostly a recitation
 
-def _strip_tags(text, config):
-    for t in _tags(config): text = text.replace(t, " ")
-    return text
+@lru_cache(maxsize=64)
+def _token_rx(tags: tuple) -> re.Pattern:
+    return re.compile("".join(f"{re.escape(t.lower())}|" for t in sorted(tags, key=len, reverse=True)) + _WORDS.pattern)
 
 def _ngrams(words, n): return {tuple(words[i:i+n]) for i in range(len(words) - n + 1)}
 
-def copied_mask(text: str, sources: list[str], n: int = COPY_RUN) -> tuple[list[str], list[bool]]:
-    "The words of `text`, and for each whether it lies in an `n`-word run found in `sources`"
-    words = _WORDS.findall(text.lower())
-    src = set().union(*(_ngrams(_WORDS.findall(s.lower()), n) for s in sources)) if sources else set()
+@lru_cache(maxsize=256)
+def _source_ngrams(sources: tuple, n: int, tags: tuple) -> frozenset:
+    return frozenset().union(*(_ngrams(_token_rx(tags).findall(s.lower()), n) for s in sources))
+
+def copied_mask(text: str, sources: list[str], n: int = COPY_RUN, tags: tuple = ()) -> tuple[list[str], list[bool]]:
+    "The words of `text` (each of `tags` one word), and for each whether it lies in an `n`-word run found in `sources`"
+    words, tags = _token_rx(tuple(tags)).findall(text.lower()), tuple(tags)
+    src = _source_ngrams(tuple(map(str, sources)), n, tags)
     mask = [False] * len(words)
     for i in range(len(words) - n + 1):
         if tuple(words[i:i+n]) in src: mask[i:i+n] = [True] * n
     return words, mask
 
-def copied_share(text: str, sources: list[str], n: int = COPY_RUN) -> float:
-    "Share of the words of `text` that lie in an `n`-word run found in `sources` (0 for no words)"
-    words, mask = copied_mask(text, sources, n)
-    return sum(mask) / len(words) if words else 0.0
+def copied_share(text: str, sources: list[str], n: int = COPY_RUN, tags: tuple = ()) -> float:
+    "Share of the words of `text`, `tags` not counted, that lie in an `n`-word run found in `sources` (0 for no words)"
+    words, mask = copied_mask(text, sources, n, tags)
+    kept = [m for w, m in zip(words, mask) if w not in {t.lower() for t in tags}]
+    return sum(kept) / len(kept) if kept else 0.0
 
-def guard_text(completion: str, config: ColabTrainingConfig) -> str:
-    "What the guard inspects: the answer block, or the whole completion without tags when there is none"
-    ans = extract_answer(completion, config)
-    return _strip_tags(ans if ans is not None else completion, config)
-
+# %% ../nbs/04_rewards.ipynb #c0f1a002
 def _shown(i, prompts, config, question=None, rubric=None) -> list[str]:
     "What the policy was shown for row `i`: the prompt, the system prompt, the question, and the rubric only when `show_rubric`"
     src = [str(prompts[i]), config.prompt_system]
@@ -120,16 +124,36 @@ def _shown(i, prompts, config, question=None, rubric=None) -> list[str]:
         src += [c.text for c in crit] + [render_rubric(crit)]
     return src
 
+def copy_shares(completion: str, shown: list[str], config: ColabTrainingConfig) -> tuple[float, float]:
+    "Of the whole completion's words (tags aside): the share copied in runs of `COPY_RUN` words, and in runs of `RECITE_RUN`"
+    return tuple(copied_share(completion, shown, n, _tags(config)) for n in (COPY_RUN, RECITE_RUN))
+
 def copy_flags(prompts, completions, config: ColabTrainingConfig, question=None, rubric=None,
                threshold: float = COPY_THRESHOLD) -> list[bool]:
-    "For each completion: a copy of what the policy was shown, or a recitation of its rubric (at least `threshold`)"
+    "For each completion: mostly a copy of what the policy was shown (all of it, or its answer block), or a recitation of its rubric"
     flags = []
     for i, c in enumerate(completions):
-        text = guard_text(c, config)
-        copied = copied_share(text, _shown(i, prompts, config, question, rubric)) >= threshold
-        recited = rubric is not None and copied_share(" ".join(x.text for x in parse_rubric(str(rubric[i]))), [text]) >= threshold
-        flags.append(copied or recited)
+        shown, ans = _shown(i, prompts, config, question, rubric), extract_answer(c, config)
+        copied, recited = copy_shares(c, shown, config)
+        answer_copied = ans is not None and copy_shares(ans, shown, config)[0] >= threshold
+        rubric_recited = rubric is not None and copied_share(" ".join(x.text for x in parse_rubric(str(rubric[i]))), [c]) >= threshold
+        flags.append(copied >= threshold or recited >= RECITE_SHARE or answer_copied or rubric_recited)
     return flags
+
+# %% ../nbs/04_rewards.ipynb #c0f1a005
+def own_blocks(completion: str, shown: list[str], config: ColabTrainingConfig) -> list[bool | None]:
+    "For the reasoning and the answer pair: None unless each tag is there once, in order; else whether the block holds text not copied from `shown`"
+    tags = _tags(config)
+    words, mask = copied_mask(completion, shown, COPY_RUN, tags)
+    out = []
+    for start, end in (tags[:2], tags[2:]):
+        i, j = completion.find(start), completion.find(end)
+        if completion.count(start) != 1 or completion.count(end) != 1 or i > j: out.append(None); continue
+        if not completion[i + len(start):j].strip(): out.append(False); continue
+        a, b = words.index(start.lower()), words.index(end.lower())
+        inner = [m for w, m in zip(words[a+1:b], mask[a+1:b]) if w not in {t.lower() for t in tags}]
+        out.append(not inner or sum(inner) / len(inner) < COPY_THRESHOLD)  # no words at all (a symbol) is the policy's own
+    return out
 
 # %% ../nbs/04_rewards.ipynb #b11dc1b2
 class RewardError(RuntimeError):
@@ -307,10 +331,15 @@ def create_reward_functions(config: ColabTrainingConfig, # the run's config: dat
                             "Tunix passes every batch field (answer, question, ...) as a keyword")
     names = reward_names(config, [getattr(f, "__name__", repr(f)) for f in extra_rewards])
     rx = format_regex(config)
-    def format_exact(prompts, completions, **kw):
-        return [1.0 if rx.fullmatch(c) else 0.0 for c in completions]
-    def format_partial(prompts, completions, **kw):
-        return [0.25 * sum(c.count(t) == 1 for t in _tags(config)) for c in completions]
+    def owned(prompts, completions, question, rubric):
+        return [own_blocks(c, _shown(i, prompts, config, question, rubric), config) for i, c in enumerate(completions)]
+    def format_exact(prompts, completions, question=None, rubric=None, **kw):
+        own = owned(prompts, completions, question, rubric)
+        return [1.0 if rx.fullmatch(c) and o == [True, True] else 0.0 for c, o in zip(completions, own)]
+    def format_partial(prompts, completions, question=None, rubric=None, **kw):
+        own = owned(prompts, completions, question, rubric)
+        return [sum(0.5 * bool(o[k]) if c.count(s) == 1 and c.count(e) == 1 else 0.25 * ((c.count(s) == 1) + (c.count(e) == 1))
+                    for k, (s, e) in enumerate((_tags(config)[:2], _tags(config)[2:]))) for c, o in zip(completions, own)]
     def answer_correct(prompts, completions, answer=None, **kw):
         if answer is None: raise ValueError("the batch has no `answer` field")
         return [2.0 * answer_score(extract_answer(c, config), str(a)) for c, a in zip(completions, answer)]

@@ -23,10 +23,11 @@ from .evaluate import PeriodicEval
 from .algorithms import make_learner
 
 # %% auto #0
-__all__ = ['make_optimizer', 'checkpoint_steps', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint',
-           'MetricsRecorder', 'repair_metrics', 'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState',
-           'LiveAnchorCluster', 'donate_model_in_update', 'completion_logits_only', 'read_metrics', 'RunLock',
-           'TrainingStopped', 'TrainingFault', 'free_space', 'StepGuard', 'record_config', 'train_grpo']
+__all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'make_optimizer', 'checkpoint_steps',
+           'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint', 'MetricsRecorder', 'repair_metrics',
+           'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster', 'donate_model_in_update',
+           'completion_logits_only', 'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault', 'free_space',
+           'StepGuard', 'step_health', 'collapse_warnings', 'CollapseWatch', 'record_config', 'train_grpo']
 
 # %% ../nbs/13_train.ipynb #578a5ff1
 def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
@@ -536,6 +537,78 @@ class StepGuard:
     def __exit__(self, *exc):
         for s, h in self._old.items(): signal.signal(s, h)
 
+# %% ../nbs/13_train.ipynb #c011a002
+from collections import Counter
+
+def _same(text) -> str: return " ".join(str(text).split()).casefold()[:200]  # near-identical: one opening, spacing and case aside
+
+def step_health(completions: list[str], # the step's completions, group by group
+                rewards, # their total rewards
+                num_generations: int, # completions per group
+                scores: dict = {}, # each reward's scores of the same completions, by name
+               ) -> dict:
+    "One step, as the collapse checks read it: zero-spread share of groups, commonest completion and its share, each reward's single score (None if it varied)"
+    r = np.asarray(rewards, dtype=np.float64).reshape(-1, num_generations)
+    key, n = Counter(map(_same, completions)).most_common(1)[0]
+    one = {k: float(v[0]) if len(v) and np.ptp(np.asarray(v, dtype=np.float64)) == 0 else None for k, v in scores.items()}
+    return dict(zero_spread=float(np.mean(np.ptp(r, axis=1) == 0)), top=key, top_text=" ".join(next(c for c in completions if _same(c) == key).split()),
+                top_share=n / len(completions), constant=one)
+
+# %% ../nbs/13_train.ipynb #c011a004
+COLLAPSE_STEPS = 3 # steps in a row a collapse must last before the run warns
+ZERO_SPREAD_FRAC = 0.9 # share of groups with zero reward spread from which a step has (almost) no signal
+SAME_TEXT_FRAC = 0.75 # share of a step's completions that are one text from which the step has converged
+CONSTANT_REWARD_STEPS = 5 # steps in a row a reward gives every completion one score before it is named
+
+def _run(records, ok) -> int:
+    "How many of the latest `records` in a row satisfy `ok`"
+    n = 0
+    while n < len(records) and ok(records[-1 - n]): n += 1
+    return n
+
+# %% ../nbs/13_train.ipynb #c011a005
+def collapse_warnings(records: list[dict], # `step_health` of each step so far, each with its `step`
+                     ) -> dict[str, str]:
+    "What has collapsed up to the latest step, by kind ('collapse', 'constant/<reward>'), in plain words"
+    if not records: return {}
+    last, out = records[-1], {}
+    dead = _run(records, lambda r: r["zero_spread"] >= ZERO_SPREAD_FRAC)
+    same = _run(records, lambda r: r["top_share"] >= SAME_TEXT_FRAC and r["top"] == last["top"])
+    text = (f"the completions have converged on one text ({last['top_share']:.0%} of step {last['step']}'s are "
+            f"{last['top_text'][:60]!r}{'…' if len(last['top_text']) > 60 else ''}), e.g. reciting the prompt")
+    flat = ", ".join(f"{k!r} ({v})" for k, v in last["constant"].items() if v is not None)
+    if dead >= COLLAPSE_STEPS:
+        cause = text if same >= COLLAPSE_STEPS else "the completions of each group have converged (the policy stopped exploring)"
+        out["collapse"] = (f"every completion of most groups scored the same for {dead} steps (steps {last['step'] - dead + 1}-{last['step']}: "
+                           f"{last['zero_spread']:.0%} of groups with zero reward spread at the last), so GRPO has no signal; likely cause: "
+                           f"{cause}; or a reward that never varies{' (' + flat + ')' if flat else ''}")
+    elif same >= COLLAPSE_STEPS: out["collapse"] = f"for {same} steps {text}: one answer to every prompt, and GRPO learns only from differences"
+    for k, v in last["constant"].items():
+        n = 0 if v is None else _run(records, lambda r: r["constant"].get(k) == v)
+        if n >= CONSTANT_REWARD_STEPS: out[f"constant/{k}"] = (f"reward {k!r} gave every completion {v} for {n} steps: it cannot tell completions apart "
+                                                     "(if that is its best score, the policy has learned what it asks for, and it teaches nothing more)")
+    return out
+
+# %% ../nbs/13_train.ipynb #c011a007
+class CollapseWatch:
+    "A Tunix metric function: each step's `step_health`, and each of `collapse_warnings` printed once"
+    def __init__(self, num_generations: int, reward_fns: list = (), step=None, out=None):
+        self.G, self.fns, self.step, self.out = num_generations, list(reward_fns), step, out
+        self.records, self.warned = [], {}
+    def __call__(self, prompts, completions, rewards, advantages=None, **kwargs):
+        scores = {f.__name__: list(getattr(f, "last_scores", [])) for f in self.fns}
+        rec = step_health(list(completions), rewards, self.G, {k: v for k, v in scores.items() if len(v) == len(completions)})
+        rec["step"] = self.step() if self.step else len(self.records) + 1
+        self.records.append(rec)
+        out = {"completions/top_share": (rec["top_share"], np.mean)}
+        for k, msg in collapse_warnings(self.records).items():
+            if k in self.warned: continue
+            from tqdm.auto import tqdm
+            self.warned[k] = (rec["step"], msg)
+            tqdm.write(f"WARNING (step {rec['step']}): {msg}", file=self.out)
+            out["alarm/collapse" if k == "collapse" else "alarm/constant_reward"] = (1.0, np.max)
+        return out
+
 # %% ../nbs/13_train.ipynb #cc592648
 def record_config(config: ColabTrainingConfig, start: int) -> Path:
     "Write `config` as the run's config.yaml and as configs/from_step_<start>.yaml (earlier runs' settings stay there)"
@@ -577,7 +650,8 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
                 step = cluster.global_steps
                 if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
             sharing.after_step.append(held_out)
-        learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples])
+        watch = CollapseWatch(config.num_generations, session.reward_fns, guard.step)  # warns when every completion scores alike
+        learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples, watch])
         stopped = None
         try:
             with guard, completion_logits_only():  # vocabulary logits only for the completion positions
