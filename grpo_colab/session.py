@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 import jax
 from .config import ColabTrainingConfig, in_colab
-from .data import split_datasets, with_prompts, drop_long_prompts, end_of_turn_tokens
+from .data import split_datasets, with_prompts, drop_long_prompts, end_of_turn_tokens, prompt_template
 from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
 from .fit import plan_fit, release_host_memory
@@ -133,10 +133,16 @@ def sample_without_remat(sampler):
     sampler._transformer_graphdef = inference_graphdef(sampler.transformer)
     return sampler
 
+def _blank_line(tokenizer) -> list[int]:
+    "The id of a blank line ('\\n\\n') when the tokenizer has it as one token, else []"
+    ids = tokenizer.encode("\n\n", add_special_tokens=False)
+    return ids if len(ids) == 1 else []
+
 def eos_token_ids(tokenizer, config: ColabTrainingConfig) -> list[int]:
-    "Ids that end a completion: EOS and the end-of-turn token of the chat template (or of the model family)"
+    "Ids that end a completion: EOS, the chat template's end of turn (or the family's); for base models also a blank line"
     turn_end = end_of_turn_tokens(tokenizer) or config.model_spec.end_of_turn  # the template's own, else the family's
     ids = {tokenizer.eos_token_id} | {tokenizer.convert_tokens_to_ids(t) for t in turn_end}
+    if prompt_template(config, tokenizer) == "completion": ids |= set(_blank_line(tokenizer))  # few-shot examples end there
     return sorted(i for i in ids if i is not None and i != tokenizer.unk_token_id)
 
 def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, max_tokens: int | None = None) -> list[str]:
