@@ -56,19 +56,23 @@ def run(minutes: float, steps: int, out_dir: Path, name: str = "gemma-3-270m"):
         export_checkpoint(cfg, state)
         peft_diff = peft_check(cfg, session, folder, cfg.run_dir / "export" / f"step_{state.steps_done}")
     rows = read_metrics(cfg.run_dir)
-    curve_keys = [k for k in rows[0] if k.startswith("rewards/") or k in ("step", "eval/accuracy", "frac_reward_zero_std")] if rows else []
     res = dict(model=name, config={k: v for k, v in cfg.to_dict().items() if k in (
                    "lora_rank", "lora_alpha", "learning_rate", "beta", "batch_size", "num_generations", "temperature",
                    "total_generation_steps", "num_batches", "system_prompt", "dataset")},
                steps_done=state.steps_done, train_minutes=round((t2 - t1) / 60, 1), setup_s=round(t1 - t0),
                before=before.metrics, after=after.metrics,
                samples=[dict(question=q, before=b, after=a) for q, b, a in zip(before.questions, before.completions, after.completions)],
-               curves=[{k: r.get(k) for k in curve_keys} for r in rows], peft_max_abs_logit_diff=peft_diff)
+               curves=curves(rows), peft_max_abs_logit_diff=peft_diff)
     RESULT.write_text(json.dumps(res, indent=1))
     print(f"accuracy {before.metrics['accuracy']:.3f} -> {after.metrics['accuracy']:.3f}, format {before.metrics['format_rate']:.3f} -> "
           f"{after.metrics['format_rate']:.3f} over {before.metrics['examples']} held-out questions, {state.steps_done} steps; "
           f"PEFT |diff| {peft_diff:.1e}; wrote {RESULT}")
     return res
+
+def curves(rows: list[dict]) -> list[dict]:
+    "Per step: the rewards, the zero-spread share and, where it was measured, held-out accuracy"
+    keep = lambda k: k.startswith("rewards/") or k in ("step", "eval/accuracy", "frac_reward_zero_std")
+    return [{k: v for k, v in r.items() if keep(k)} for r in rows]
 
 def peft_check(cfg, session, base_dir: Path, export_dir: Path) -> float:
     "max |logit| difference between the trained JAX policy and transformers + peft with the exported adapter"

@@ -99,6 +99,7 @@ def checkpoint_spec(hf_config: dict, # the checkpoint's config.json
                    ) -> ModelSpec:
     "The spec of a checkpoint: the registry's entry for `name` when its family matches, else its family's"
     family = family_of(hf_config.get("model_type"), where)
-    if name in MODELS and MODELS[name].family == family: return MODELS[name]
+    known = MODELS.get(name) or next((s for s in MODELS.values() if s.hf_id == name), None)  # a name, or a repo the registry knows
+    if known and known.family == family: return known
     hf_id = name if "/" in name and not name.startswith(("/", ".", "~")) else None
     return family_spec(name, family, hf_id)

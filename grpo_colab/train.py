@@ -581,7 +581,8 @@ def collapse_warnings(records: list[dict], # `step_health` of each step so far, 
         cause = text if same >= COLLAPSE_STEPS else "the completions of each group have converged (the policy stopped exploring)"
         out["collapse"] = (f"every completion of most groups scored the same for {dead} steps (steps {last['step'] - dead + 1}-{last['step']}: "
                            f"{last['zero_spread']:.0%} of groups with zero reward spread at the last), so GRPO has no signal; likely cause: "
-                           f"{cause}; or a reward that never varies{' (' + flat + ')' if flat else ''}")
+                           f"{cause}; or a reward that never varies{' (' + flat + ')' if flat else ''}; or, when those groups all earn "
+                           "the best score, prompts the policy now always gets right (harder data teaches more)")
     elif same >= COLLAPSE_STEPS: out["collapse"] = f"for {same} steps {text}: one answer to every prompt, and GRPO learns only from differences"
     for k, v in last["constant"].items():
         n = 0 if v is None else _run(records, lambda r: r["constant"].get(k) == v)
