@@ -6,6 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/evaluate.html.md"""
 
 # %% ../nbs/11_evaluate.ipynb #2bd6dc18
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 import numpy as np
 from .config import ColabTrainingConfig
@@ -84,11 +85,13 @@ def evaluation_table(**results: EvalResult):
 def hacking_alarm(evals: list[dict], # one per evaluation: `step`, `reward` (mean training reward since the last one), `accuracy`, `examples`
                   window: int = 3, # how many of the latest evaluations to compare, first against last
                  ) -> str | None:
-    "A warning when the training reward rose while held-out accuracy fell over the last `window` evaluations, else None"
+    "A warning when the training reward rose while held-out accuracy fell, by more than sampling noise, over the last `window` evaluations, else None"
     w = [e for e in evals if e.get("accuracy") is not None and e.get("reward") is not None][-window:]
     if len(w) < 2: return None
     a, b = w[0], w[-1]
-    if b["reward"] > a["reward"] and a["accuracy"] - b["accuracy"] >= 1 / max(b.get("examples", 1), 1) - 1e-9:
+    n = max(b.get("examples", 1), 1)
+    noise = 2 * math.sqrt((a["accuracy"] * (1 - a["accuracy"]) + b["accuracy"] * (1 - b["accuracy"])) / n)  # two standard errors
+    if b["reward"] > a["reward"] and a["accuracy"] - b["accuracy"] >= max(1 / n, noise) - 1e-9:
         return (f"training reward rose {a['reward']:.2f} -> {b['reward']:.2f} between steps {a['step']} and {b['step']} while held-out "
                 f"accuracy fell {a['accuracy']:.0%} -> {b['accuracy']:.0%}: the policy may be learning what the reward pays for "
                 "rather than the task (reward hacking). Read its completions (evaluate(config, session)), and check the reward weights.")
