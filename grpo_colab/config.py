@@ -90,7 +90,7 @@ class ColabTrainingConfig:
     remat: bool = False # recompute each layer's activations in the backward pass instead of keeping them: far less memory for long generations, about a third more compute
     # --- data
     dataset: str = "openrubrics" # openrubrics, rar-medicine, rar-science, gsm8k, math, tiny-arithmetic, or a .jsonl/.csv/.parquet file
-    use_openrubrics: bool | None = None # design-document switch: True -> openrubrics, False -> gsm8k
+    use_openrubrics: bool | None = None # shorthand for the data set: True -> openrubrics, False -> gsm8k
     dataset_files: str | list[str] | dict[str, str | list[str]] | None = None # local JSONL/CSV/Parquet copies of a named data set, in its hub schema, or {split: files} with splits train/validation/test; None: the hub
     column_map: dict[str, str] | None = None # your column -> question/answer/rubric/source, for custom data
     max_examples: int | None = None # use at most this many shuffled records (the held-out split shrinks in proportion); None: all
@@ -342,7 +342,7 @@ PAPER_SYMBOLS = {"num_generations": "G", "num_iterations": "μ", "beta": "β", "
 _TUNIX = "as in Tunix's GRPO example (Gemma 3 1B, LoRA)"
 DEFAULT_WHY = { # field -> why its default is what it is
     "model": "instruction-tuned, and its LoRA GRPO run fits a free Colab T4 (see `06_fit`)",
-    "dataset": "the design document's task: rubric rewards on OpenRubrics",
+    "dataset": "rubric rewards on OpenRubrics: open-ended tasks, no single reference answer",
     "dtype": "bfloat16 halves memory on accelerators; CPUs are slow at it",
     "lora_rank": _TUNIX, "lora_alpha": _TUNIX + "; α = r makes the LoRA scale 1",
     "mesh_shape": "uses whatever devices are present",
@@ -354,7 +354,7 @@ DEFAULT_WHY = { # field -> why its default is what it is
     "num_iterations": "one pass: the policy that sampled is the one updated, as in Tunix's example and DeepSeekMath",
     "beta": _TUNIX, "epsilon": "PPO's and GRPO's usual clip range",
     "epsilon_high": "DAPO's 0.28 is used when algorithm='dapo'",
-    "algorithm": "plain GRPO, what the design document asks for",
+    "algorithm": "plain GRPO, as in DeepSeekMath and Tunix's example",
     "answer_rel_tol": "exact: 1081 is not 1080",
     "show_rubric": "criteria the policy cannot see cannot be copied into its answer",
     "rubric_judge": "the frozen reference model judges with no API key and no cost",
@@ -460,7 +460,7 @@ PRESETS = {
                  max_grad_norm=1.0, max_prompt_length=64, total_generation_steps=32, temperature=1.0,
                  top_k=None, checkpoint_every=40, experiment_name="tiny", test_question="What is 3 plus 4?",
                  system_prompt="Think step by step inside <reasoning> tags, then give the final number inside <answer> tags."),
-    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (06_fit) for the design document's setup
+    # Gemma 3 1B-IT on a free T4 or TPU v5e-1: the planner's fit (06_fit) for the default setup
     "colab-gemma3-1b": dict(model="gemma3-1b-it", remat=True, micro_batch_size=1, total_generation_steps=512),
 }
 
