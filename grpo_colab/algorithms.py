@@ -18,12 +18,12 @@ def algorithm_config(config: ColabTrainingConfig):
     from tunix.rl.grpo.grpo_learner import GRPOConfig
     from tunix.rl.grpo.dapo_learner import DAPOConfig
     from tunix.rl.grpo.drgrpo_learner import DrGRPOConfig
-    kw = dict(num_generations=config.num_generations, num_iterations=config.num_iterations, epsilon=config.epsilon)
-    if config.loss_agg_mode: kw["loss_agg_mode"] = config.loss_agg_mode
+    kw = dict(num_generations=config.num_generations, num_iterations=config.num_iterations, epsilon=config.epsilon,
+              loss_agg_mode=config.loss_agg_mode)  # the config holds each algorithm's default
     a = config.algorithm
     if a == "dapo":
-        c = DAPOConfig(**kw, epsilon_high=0.28 if config.epsilon_high is None else config.epsilon_high,
-                       dynamic_sampling=False, overlong_buffer=None)  # Tunix's shaping counts characters: ours counts tokens
+        c = DAPOConfig(**kw, epsilon_high=config.epsilon_high, dynamic_sampling=False,
+                       overlong_buffer=None)  # Tunix's shaping counts characters: ours counts tokens
         c.beta = 0.0  # DAPO has no KL; 0.0 (not Tunix's None) also skips the reference forward pass
         return c
     if a == "dr_grpo": return DrGRPOConfig(**kw, beta=config.beta)

@@ -16,16 +16,16 @@ __all__ = ['config_from_args', 'main']
 # %% ../nbs/16_cli.ipynb #ab3f0a5a
 def config_from_args(args) -> ColabTrainingConfig:
     "The config a `train` command line describes"
-    d = {}
+    d, preset = {}, {}
     if args.preset:
         from grpo_colab.config import PRESETS
         if args.preset not in PRESETS:
             raise ValueError(f"--preset {args.preset!r} is unknown; choose one of: {', '.join(PRESETS)}")
-        d |= PRESETS[args.preset]
+        preset = PRESETS[args.preset]  # defaults under the rest: an algorithm's own win over them
     if args.config: d |= ColabTrainingConfig.load(args.config).to_dict()
     d |= parse_overrides(args.set)
     if args.output_dir: d["output_dir"] = args.output_dir
-    return ColabTrainingConfig.from_dict(d)
+    return ColabTrainingConfig.from_dict(d, defaults=preset)
 
 def _parser():
     p = argparse.ArgumentParser(prog="grpo-colab", description="GRPO fine-tuning with Tunix, from the shell")

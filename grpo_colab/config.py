@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/config.html.md"""
 
 # %% ../nbs/01_config.ipynb #6e5ae85f
 from __future__ import annotations
-import json, os, re, sys, math
+import difflib, functools, json, os, re, sys, math
 from dataclasses import dataclass, field, fields, MISSING
 from pathlib import Path
 import yaml
@@ -15,9 +15,9 @@ from fastcore.docments import docments
 from .registry import MODELS, get_model_spec, checkpoint_spec, family_of
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'RULES', 'PAPER_SYMBOLS',
-           'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret', 'ColabTrainingConfig',
-           'is_repo_id', 'local_hf_config', 'coerce_fields', 'config_table', 'parse_overrides']
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'ALGORITHM_DEFAULTS', 'RULES',
+           'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret',
+           'ColabTrainingConfig', 'is_repo_id', 'local_hf_config', 'coerce_fields', 'config_table', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -102,11 +102,11 @@ class ColabTrainingConfig:
     micro_batch_size: int | None = None # prompts per forward/backward pass; None: batch_size
     num_generations: int = 4 # completions sampled per prompt (the "group")
     num_iterations: int = 1 # optimisation passes per batch of rollouts
-    beta: float = 0.08 # KL penalty weight
+    beta: float = 0.08 # KL penalty weight; unset: 0 with dapo and dr_grpo, which train without the KL term
     epsilon: float = 0.2 # PPO-style clipping
     algorithm: str = "grpo" # policy-gradient variant: grpo, dapo (Decoupled Clip and Dynamic sAmpling), dr_grpo (GRPO Done Right) or gspo (Group Sequence Policy Optimization)
-    epsilon_high: float | None = None # dapo only: upper clip bound ("clip-higher", >= epsilon); None: 0.28 for dapo
-    loss_agg_mode: str | None = None # how per-token losses become one number (see `LOSS_AGG_MODES`); None: the algorithm's default
+    epsilon_high: float | None = None # dapo only: upper clip bound ("clip-higher", >= epsilon); unset or None: 0.28 with dapo
+    loss_agg_mode: str | None = "sequence-mean-token-mean" # how per-token losses become one number (see `LOSS_AGG_MODES`); unset or None: the algorithm's (token-mean with dapo, sequence-mean-token-scale with dr_grpo)
     overlong_buffer: int | None = None # dapo only: the last N tokens before total_generation_steps where reward falls linearly by up to overlong_penalty; None: no shaping
     overlong_penalty: float = 1.0 # dapo only: reward lost by a completion that reaches total_generation_steps (with overlong_buffer)
     reward_weights: dict[str, float] | None = None # reward name -> weight; None: all 1.0
@@ -172,6 +172,7 @@ class ColabTrainingConfig:
         if isinstance(self.lora_target_modules, list): self.lora_target_modules = tuple(self.lora_target_modules)
         if isinstance(self.dataset_files, tuple): self.dataset_files = list(self.dataset_files)
         coerce_fields(self)
+        _take_algorithm_defaults(self)
         self.validate()
 
 # %% ../nbs/01_config.ipynb #a1g0c0f2
@@ -185,13 +186,65 @@ ALGORITHM_RULES = [ # (field(s), ok(value, config), what is accepted): an algori
     ("algorithm", lambda v, c: v in ALGORITHMS, f"one of {ALGORITHMS}"),
     (("epsilon_high", "overlong_buffer"), lambda v, c: c.algorithm == "dapo" or v is None, _dapo_only),
     ("overlong_penalty", lambda v, c: c.algorithm == "dapo" or v == 1.0, "1.0 (unused) unless algorithm='dapo'"),
-    ("epsilon_high", lambda v, c: v is None or (_number(v) and v >= c.epsilon), lambda c: f"None or a number >= epsilon={c.epsilon}"),
-    ("loss_agg_mode", lambda v, c: v is None or v in LOSS_AGG_MODES, f"None or one of {LOSS_AGG_MODES}"),
-    ("beta", lambda v, c: c.algorithm != "dapo" or v == 0, "0 with algorithm='dapo' (DAPO has no KL term)"),
+    ("epsilon_high", lambda v, c: v is None or (_number(v) and v >= c.epsilon), lambda c: f"a number >= epsilon={c.epsilon}"),
+    ("loss_agg_mode", lambda v, c: v in LOSS_AGG_MODES, f"one of {LOSS_AGG_MODES}"),
+    ("beta", lambda v, c: c.algorithm != "dapo" or v == 0, "0 with algorithm='dapo' (DAPO has no KL term; leave beta unset)"),
     ("overlong_buffer", lambda v, c: v is None or (_pos_int(v) and v <= c.total_generation_steps),
      lambda c: f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]"),
     ("overlong_penalty", lambda v, c: _number(v) and v >= 0, "a number >= 0"),
 ]
+
+# %% ../nbs/01_config.ipynb #da8cd2b7
+ALGORITHM_DEFAULTS = { # algorithm -> its values for the fields you did not set (None counts as not set)
+    "grpo": dict(loss_agg_mode="sequence-mean-token-mean"),
+    "dapo": dict(beta=0.0, epsilon_high=0.28, loss_agg_mode="token-mean"),
+    "dr_grpo": dict(beta=0.0, loss_agg_mode="sequence-mean-token-scale"),
+    "gspo": dict(loss_agg_mode="sequence-mean-token-mean"),
+} # loss_agg_mode: Tunix 0.1.7's default of each config class
+
+def _take_algorithm_defaults(c):
+    "Give each field that `c.algorithm` has a default for, and that was not set (or set to None), the algorithm's value"
+    given = getattr(c, "_given", {f.name for f in fields(c)})
+    for k, v in ALGORITHM_DEFAULTS.get(c.algorithm, {}).items():
+        if k not in given or getattr(c, k) is None: setattr(c, k, v)
+
+# %% ../nbs/01_config.ipynb #52098eda
+_FIELDS_LISTED = "`config_table()` lists them all, as does https://grpo-colab.github.io/grpo_colab/config.html"
+
+def _closest_field(name) -> str | None:
+    "The field whose name is closest to `name` (case and `-` ignored), or None when none is close"
+    names, key = [f.name for f in fields(ColabTrainingConfig)], str(name).strip().lower().replace("-", "_")
+    return key if key in names else next(iter(difflib.get_close_matches(key, names, n=1)), None)
+
+def _unknown_fields(names) -> str | None:
+    "One line naming each of `names` that is no field, with the field it probably means; None when all are fields"
+    known = {f.name for f in fields(ColabTrainingConfig)}
+    hints = [(n, _closest_field(n)) for n in names if n not in known]
+    if not hints: return None
+    if len(hints) == 1:
+        n, m = hints[0]
+        return f"unknown config field {n!r}; " + (f"did you mean {m!r}?" if m else f"no field has a similar name ({_FIELDS_LISTED})")
+    said = ", ".join(f"{n!r} (did you mean {m!r}?)" if m else f"{n!r} (nothing similar)" for n, m in hints)
+    return f"unknown config fields {said}" + ("" if all(m for _, m in hints) else f"; {_FIELDS_LISTED}")
+
+# %% ../nbs/01_config.ipynb #c4ba7bcb
+_dataclass_init = getattr(ColabTrainingConfig.__init__, "__wrapped__", ColabTrainingConfig.__init__)
+
+@functools.wraps(_dataclass_init)
+def _init(self, *args, **kwargs):
+    if msg := _unknown_fields(kwargs): raise TypeError(msg)
+    self._given = frozenset([f.name for f in fields(self)][:len(args)]) | frozenset(kwargs)
+    _dataclass_init(self, *args, **kwargs)
+
+ColabTrainingConfig.__init__ = _init
+
+def _build(cls, defaults: dict, given: dict):
+    "A config of `given` over `defaults` (a preset's values): like the class's own defaults, those yield to the algorithm's"
+    if msg := _unknown_fields({**defaults, **given}): raise TypeError(msg)
+    c = cls.__new__(cls)
+    c._given = frozenset(given)
+    _dataclass_init(c, **{**defaults, **given})
+    return c
 
 # %% ../nbs/01_config.ipynb #de01af8d
 def is_repo_id(s: str) -> bool:
@@ -352,8 +405,10 @@ DEFAULT_WHY = { # field -> why its default is what it is
     "max_dropped_fraction": "a few long prompts may go; dropping more would quietly change the task",
     "num_generations": _TUNIX + "; advantages need G >= 2, and memory grows with G",
     "num_iterations": "one pass: the policy that sampled is the one updated, as in Tunix's example and DeepSeekMath",
-    "beta": _TUNIX, "epsilon": "PPO's and GRPO's usual clip range",
+    "beta": _TUNIX + "; dapo and dr_grpo default to 0: DAPO has no KL term, and the Dr. GRPO paper trains without one",
+    "epsilon": "PPO's and GRPO's usual clip range",
     "epsilon_high": "DAPO's 0.28 is used when algorithm='dapo'",
+    "loss_agg_mode": "each algorithm's own, as Tunix sets it: GRPO's (and GSPO's) per-sequence mean, DAPO's token-mean, Dr. GRPO's division by the length limit",
     "algorithm": "plain GRPO, as in DeepSeekMath and Tunix's example",
     "answer_rel_tol": "exact: 1081 is not 1080",
     "show_rubric": "criteria the policy cannot see cannot be copied into its answer",
@@ -466,9 +521,9 @@ PRESETS = {
 
 @patch(cls_method=True)
 def from_preset(cls: ColabTrainingConfig, name: str, **overrides) -> ColabTrainingConfig:
-    "A config from preset `name`, with `overrides` on top"
+    "A config from preset `name`, with `overrides` on top; the preset's values count as defaults (an algorithm's own win over them)"
     if name not in PRESETS: raise ValueError(f"preset={name!r} is unknown; choose one of: {', '.join(PRESETS)}")
-    return cls(**{**PRESETS[name], **overrides})
+    return _build(cls, PRESETS[name], overrides)
 
 @patch(cls_method=True)
 def tiny(cls: ColabTrainingConfig, **overrides) -> ColabTrainingConfig:
@@ -494,15 +549,15 @@ def save(self: ColabTrainingConfig, path: str | Path) -> Path:
     return path
 
 @patch(cls_method=True)
-def from_dict(cls: ColabTrainingConfig, d: dict) -> ColabTrainingConfig:
-    "Build a config from a dict, rejecting unknown keys by name"
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(d) - known)
-    if unknown: raise ValueError(f"unknown config field(s) {unknown}; known fields: {sorted(known)}")
-    secret = sorted(set(d) & set(_SECRET_FIELDS))
+def from_dict(cls: ColabTrainingConfig, d: dict, # field -> value: the values you set
+              defaults: dict | None = None, # field -> value for fields `d` leaves out, counted as defaults (a preset's, say)
+             ) -> ColabTrainingConfig:
+    "Build a config from a dict, naming an unknown key and the field it probably means"
+    if msg := _unknown_fields([*d, *(defaults or {})]): raise ValueError(msg)
+    secret = sorted((set(d) | set(defaults or {})) & set(_SECRET_FIELDS))
     if secret: raise ValueError(f"{secret[0]} must not be stored in a config file or command line: set the environment "
                                 f"variable {_SECRET_FIELDS[secret[0]]} (or a Colab/Kaggle secret) instead")
-    return cls(**d)
+    return _build(cls, defaults or {}, d)
 
 @patch(cls_method=True)
 def load(cls: ColabTrainingConfig, path: str | Path) -> ColabTrainingConfig:
@@ -517,6 +572,7 @@ def load(cls: ColabTrainingConfig, path: str | Path) -> ColabTrainingConfig:
         where = f", line {mark.line + 1}" if mark else ""
         raise ValueError(f"config file {str(path)!r}{where}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
     if not isinstance(d, dict): raise ValueError(f"config file {str(path)!r} must hold a mapping of field: value")
+    if msg := _unknown_fields(d): raise ValueError(f"config file {str(path)!r}: {msg}")
     return cls.from_dict(d)
 
 # %% ../nbs/01_config.ipynb #a5fd9c42
@@ -529,6 +585,7 @@ def parse_overrides(pairs: list[str]) -> dict:
         if k in _SECRET_FIELDS:
             raise ValueError(f"--set {k}=... is refused: command lines are recorded (shell history, W&B); "
                              f"set the environment variable {_SECRET_FIELDS[k]} (or a Colab/Kaggle secret) instead")
+        if msg := _unknown_fields([k]): raise ValueError(f"--set {k}=...: {msg}")
         try: out[k] = yaml.safe_load(v)
         except yaml.YAMLError as e: raise ValueError(f"override {p!r}: {v!r} is not a valid value ({getattr(e, 'problem', None) or e})") from None
     return out
