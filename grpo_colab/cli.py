@@ -6,7 +6,8 @@ Docs: https://grpo-colab.github.io/grpo_colab/cli.html.md"""
 
 # %% ../nbs/16_cli.ipynb #c8139851
 from __future__ import annotations
-import argparse, sys
+import argparse, os, sys, tempfile
+from pathlib import Path
 from .config import ColabTrainingConfig, parse_overrides
 from .export import TrainedButFailed
 
@@ -40,16 +41,33 @@ def _parser():
         s = sub.add_parser(name, help=help)
         s.add_argument("--run", required=True, help="the run folder (it holds config.yaml)")
         if name == "ask": s.add_argument("question")
+        else: s.add_argument("--out", help="write the export into this folder (default: the run's export/), e.g. when the run is read-only")
     return p
 
 # %% ../nbs/16_cli.ipynb #3ff44bcc
+def _log_for(config) -> Path:
+    "The run's log file when its folder can take it, else one in the temp folder"
+    from grpo_colab.train import log_file
+    d = config.run_dir
+    while not d.exists(): d = d.parent
+    return log_file(config) if os.access(d, os.W_OK) else Path(tempfile.gettempdir()) / f"grpo-colab-{config.experiment_name}.log"
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `grpo-colab` console script"
     args = _parser().parse_args(argv)
+    if args.debug: os.environ["GRPO_COLAB_DEBUG"] = "1"  # every traceback where it was
+    from grpo_colab.train import ThirdPartyLog
+    log = ThirdPartyLog(Path(tempfile.gettempdir()) / "grpo-colab.log").__enter__()  # also what finalizers print at exit
+    try: return _command(args, log)
+    finally:
+        if argv is not None: log.__exit__()  # called from Python: leave the caller's hooks as they were
+
+def _command(args, log) -> int:
     try:
         if args.command == "train":
             from grpo_colab.export import run_full_pipeline
             config = config_from_args(args)
+            log.path = _log_for(config)
             _, state, _ = run_full_pipeline(config)
             from grpo_colab.session import shown_path
             print(f"run folder: {shown_path(config.run_dir)}")
@@ -57,9 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from grpo_colab.export import config_for_run
             config = config_for_run(args.run)  # the run in that folder, from whatever folder this runs in
+            log.path = _log_for(config)
             if args.command == "export":
                 from grpo_colab.export import export_checkpoint
-                export_checkpoint(config)
+                export_checkpoint(config, out=args.out)
             else:
                 from grpo_colab.export import load_trained, quick_test
                 quick_test(config, load_trained(config), args.question)
@@ -72,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (ValueError, OSError, RuntimeError) as e:  # user errors: one line; --debug shows where
         if args.debug: raise
+        log.record(e)
         print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
         return 2
     return 0

@@ -19,8 +19,8 @@ from .config import ColabTrainingConfig
 __all__ = ['KIND_WEIGHTS', 'DATASETS', 'Criterion', 'rubric_list', 'parse_rubric', 'encode_rubric', 'render_rubric',
            'rubric_problem', 'chat_prompt', 'prompt_template', 'format_prompt', 'end_of_turn_tokens', 'gsm8k_answer',
            'extract_boxed', 'math_answer', 'tiny_arithmetic', 'DataSpec', 'effective_column_map', 'has_rubrics',
-           'has_answers', 'split_files', 'load_table', 'check_data_file', 'normalise', 'load_records', 'split_datasets',
-           'with_prompts', 'prepare_datasets', 'drop_long_prompts', 'batches']
+           'has_answers', 'split_files', 'load_table', 'check_data_file', 'normalise', 'load_records', 'distinct',
+           'split_datasets', 'with_prompts', 'prepare_datasets', 'drop_long_prompts', 'batches']
 
 # %% ../nbs/02_data.ipynb #df397ad2
 @dataclass(frozen=True)
@@ -366,20 +366,37 @@ def load_records(config: ColabTrainingConfig, # names the data set
     if dropped: print(f"{name}{'' if split == 'train' else ' ' + split}: kept {len(recs)} of {len(table)} rows; dropped {reasons}")
     return recs
 
+# %% ../nbs/02_data.ipynb #13d50f44
+def _key(r: dict) -> str: return " ".join(str(r["question"]).split())
+
+def distinct(recs: list[dict], # records as `load_records` returns them
+             what: str, # how the message names them, e.g. "dataset 'gsm8k'"
+             held_out: set = frozenset(), # `_key`s of held-out questions: never trained on
+            ) -> list[dict]:
+    "`recs` with each question once (its first row) and none of `held_out`'s; says how many rows went"
+    seen, out = set(held_out), []
+    for r in recs:
+        if (k := _key(r)) not in seen: seen.add(k); out.append(r)
+    if len(out) < len(recs):
+        print(f"{what}: {len(recs) - len(out)} of {len(recs)} rows repeat a question" +
+              (" (here or in the held-out split)" if held_out else "") + "; each question is used once")
+    return out
+
 # %% ../nbs/02_data.ipynb #d933be7f
 def split_datasets(config: ColabTrainingConfig) -> tuple[grain.MapDataset, grain.MapDataset]:
     "Train and eval `grain.MapDataset`s of the data's records, shuffled and split"
     held_out = next((s for s in ("validation", "test") if s in split_files(config)), None)
-    recs = load_records(config)
+    evl_recs = distinct(load_records(config, held_out), f"held-out split {held_out!r}") if held_out else []
+    recs = distinct(load_records(config), f"dataset {config.dataset!r}", set(map(_key, evl_recs)))
     ds = grain.MapDataset.source(recs).shuffle(seed=config.seed)
     if config.max_examples: ds = ds[:config.max_examples]
     n = len(ds)
     if held_out:  # the held-out file is the eval set; nothing of it is trained on
-        evl = grain.MapDataset.source(load_records(config, held_out))
+        evl = grain.MapDataset.source(evl_recs)
         if config.max_examples: evl = evl[:max(1, round(config.max_examples * (1 - config.train_fraction)))]
         train = ds
     else:
-        if n < 2: raise ValueError(f"dataset {config.dataset!r} has {n} usable example(s); at least 2 are needed")
+        if n < 2: raise ValueError(f"dataset {config.dataset!r} has {n} distinct usable example(s); at least 2 are needed")
         n_train = min(max(1, round(n * config.train_fraction)), n - 1)
         train, evl = ds[:n_train], ds[n_train:]
     return train, evl

@@ -12,14 +12,14 @@ import numpy as np
 import jax
 from .config import ColabTrainingConfig
 from .data import format_prompt
-from .session import ColabSession, prepare_colab_session, generate, shown_path
+from .session import ColabSession, prepare_colab_session, prepare_inference_session, generate, shown_path
 from .train import TrainerState, train_grpo, read_metrics, usable_checkpoint, free_space, RunLock
 from .models import resolve_model_dir, set_lora_state
 from .hf import save_peft_adapter, save_merged_checkpoint
 
 # %% auto #0
-__all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'config_for_run', 'restore_latest', 'load_trained',
-           'export_checkpoint', 'quick_test', 'TrainedButFailed', 'run_full_pipeline']
+__all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'config_for_run', 'restore_latest', 'load_trained', 'export_lock',
+           'show_markdown', 'export_checkpoint', 'quick_test', 'TrainedButFailed', 'run_full_pipeline']
 
 # %% ../nbs/15_export.ipynb #7e2d4aaa
 def read_lora_checkpoint(step_dir: Path) -> dict[str, np.ndarray]:
@@ -49,31 +49,57 @@ def config_for_run(run_dir: str | Path, # a run folder (it holds config.yaml), w
     return dataclasses.replace(c, output_dir=str(d.parent), experiment_name=d.name, save_to_drive=False)
 
 def restore_latest(session: ColabSession) -> int:
-    "Load the newest sound checkpoint's LoRA weights into `session.lora_model`; return its step"
-    from tunix.sft.checkpoint_manager import CheckpointManager
+    "Load the newest sound checkpoint's LoRA weights into `session.lora_model` (reading only); return its step"
     d = session.config.checkpoint_dir / "actor"
-    ckpt = usable_checkpoint(session.config.checkpoint_dir)
+    ckpt = usable_checkpoint(session.config.checkpoint_dir, config=session.config)
     if ckpt is None:
         raise FileNotFoundError(f"no sound checkpoint under {str(d)!r}: train first (train_grpo or `grpo-colab train`)")
-    manager = CheckpointManager(str(d))
-    step, _ = manager.maybe_restore(session.lora_model, step=int(ckpt.name), restore_only_lora_params=True)
-    manager.close()
-    return step
+    set_lora_state(session.lora_model, read_lora_checkpoint(ckpt))
+    return int(ckpt.name)
 
 def load_trained(run: str | Path | ColabTrainingConfig) -> ColabSession:
-    "A session with a trained policy: from a run folder, its config file, a config, or an export folder"
+    "The trained policy, ready to answer: from a run folder, its config file, a config, or an export folder (no data or judge needed)"
     p = None if isinstance(run, ColabTrainingConfig) else Path(run)
     if p is not None and (p / "lora_config.json").exists():  # an export folder
         from safetensors.numpy import load_file
         meta = json.loads((p / "lora_config.json").read_text())
-        session = prepare_colab_session(ColabTrainingConfig.from_dict(meta["training_config"]))
+        session = prepare_inference_session(ColabTrainingConfig.from_dict(meta["training_config"]))
         set_lora_state(session.lora_model, load_file(str(p / "lora_weights.safetensors")))
         print(f"loaded LoRA weights of step {meta['step']} from {shown_path(p)}")
         return session
     config = run if p is None else config_for_run(p) if p.is_dir() else ColabTrainingConfig.load(p)
-    session = prepare_colab_session(config)
+    session = prepare_inference_session(config)
     print(f"restored step {restore_latest(session)}")
     return session
+
+# %% ../nbs/15_export.ipynb #1db10402
+import contextlib
+
+@contextlib.contextmanager
+def export_lock(base: Path):
+    "Hold `base/.export.lock` while exporting: a second export into `base` waits for the first; an unwritable `base` is one line"
+    import fcntl
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        f = open(base / ".export.lock", "a")
+    except OSError as e:
+        raise OSError(f"cannot write an export into {shown_path(base)!r} ({e.strerror or e}); write it elsewhere with "
+                      "`grpo-colab export --run RUN --out DIR` or export_checkpoint(config, out=DIR)") from None
+    with f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another export into {shown_path(base)} to finish"); fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield base
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
+
+def show_markdown(text: str):
+    "`text` rendered as Markdown in a notebook, printed as it is in a terminal"
+    ip = sys.modules.get("IPython")
+    shell = ip.get_ipython() if ip is not None and hasattr(ip, "get_ipython") else None
+    if shell is not None and type(shell).__name__ != "TerminalInteractiveShell":  # Jupyter, Colab, a notebook runner
+        from IPython.display import Markdown, display
+        return display(Markdown(text))
+    print(text)
 
 # %% ../nbs/15_export.ipynb #a5434698
 def _fresh_dir(base: Path) -> Path:
@@ -104,14 +130,17 @@ quick_test(session.config, session, "your question")
 Or from the shell: `grpo-colab ask --run {run} "your question"`
 """
 
-def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None) -> tuple[Path, Path]:
+def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None, into: Path | None = None) -> tuple[Path, Path]:
     "Export the newest sound checkpoint, with the settings it was trained with; return (checkpoint folder, export folder)"
-    ckpt = usable_checkpoint(config.checkpoint_dir)
+    ckpt = usable_checkpoint(config.checkpoint_dir, config=config)
     if ckpt is None:
         raise FileNotFoundError(f"no sound checkpoint under {str(config.checkpoint_dir)!r}: run train_grpo first")
     if (config.run_dir / "config.yaml").exists(): config = config_for_run(config.run_dir, int(ckpt.name))
+    with export_lock(Path(into) if into else config.run_dir / "export"):
+        return _export_step(config, trainer_state, ckpt, _fresh_dir(Path(into or config.run_dir / "export") / f"step_{ckpt.name}"))
+
+def _export_step(config, trainer_state, ckpt, out):
     tensors = read_lora_checkpoint(ckpt)
-    out = _fresh_dir(config.run_dir / "export" / f"step_{ckpt.name}")
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists(): shutil.rmtree(tmp)  # only ever our own unfinished export
     tmp.mkdir(parents=True)
@@ -125,14 +154,15 @@ def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None) -> 
     print(f"exported step {ckpt.name} ({len(tensors)} LoRA tensors) to {shown_path(out)}")
     if config.save_to_drive:
         print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
-    print(_usage(config, out, short=True))
+    show_markdown(_usage(config, out, short=True))
     return ckpt, out
 
 def export_checkpoint(config: ColabTrainingConfig, # the run's config
                       trainer_state: TrainerState | None = None, # what `train_grpo` returned (optional)
+                      out: str | Path | None = None, # the folder that receives `step_<N>/`; None: the run's `export/`
                      ) -> str:
     "Export the newest sound checkpoint's LoRA weights, with the settings it was trained with; return the checkpoint's path"
-    return str(_export(config, trainer_state)[0])
+    return str(_export(config, trainer_state, out)[0])
 
 def _write_export(config, trainer_state, ckpt, tensors, tmp, out):
     from safetensors.numpy import save_file
@@ -154,6 +184,9 @@ DEFAULT_TEST_QUESTION = "What is the sum of the first five positive integers?"
 
 def quick_test(config: ColabTrainingConfig, session: ColabSession, test_question: str | None = None) -> str:
     "Ask the trained model one question; print and return its answer"
+    if test_question is not None and not (isinstance(test_question, str) and test_question.strip()):
+        raise ValueError(f"test_question={test_question!r} is empty: ask a question, or pass None for the default "
+                         f"({config.test_question or DEFAULT_TEST_QUESTION!r})")
     q = test_question or config.test_question or DEFAULT_TEST_QUESTION
     response = generate(session, [format_prompt(q, config, tokenizer=session.tokenizer)])[0]
     print(f"Q: {q}\nA: {response}")
@@ -171,6 +204,11 @@ def run_full_pipeline(config: ColabTrainingConfig, # the run
     session = prepare_colab_session(config)
     state = train_grpo(config, session, display=display)
     if state.stopped: return session, state, None  # interrupted or out of time: resume first, export then
+    ckpt = config.checkpoint_dir / "actor" / str(state.steps_done)
+    earlier = sorted((config.run_dir / "export").glob(f"step_{state.steps_done}*/lora_weights.safetensors"))
+    if state.steps_done == state.start_step and earlier:  # finished before this call: nothing new to export
+        print(f"its export is in {shown_path(earlier[0].parent)} (`grpo-colab export --run {shown_path(config.run_dir)}` exports it again)")
+        return session, state, str(ckpt)
     done = f"training finished (step {state.steps_done}); its checkpoints in {shown_path(config.checkpoint_dir)} are fine"
     try: ckpt, out = _export(config, state)
     except Exception as e:

@@ -7,7 +7,9 @@ Docs: https://grpo-colab.github.io/grpo_colab/judge.html.md"""
 # %% ../nbs/05_judge.ipynb #225a4f64
 from __future__ import annotations
 import contextlib, inspect, json, re, threading, time
-from concurrent.futures import ThreadPoolExecutor
+import sys
+from concurrent.futures import ThreadPoolExecutor, wait
+from tqdm.auto import tqdm
 from functools import partial
 import numpy as np
 import jax, jax.numpy as jnp
@@ -194,7 +196,7 @@ class EndpointJudge:
         self.model, self.timeout_s, self.max_retries, self.concurrency, self.backoff_s = model, timeout_s, max_retries, concurrency, backoff_s
         self._key = api_key if isinstance(api_key, Secret) or api_key is None else Secret(api_key)
         self._client, self._lock = None, threading.Lock()
-        self.last_error, self.requests = "", 0
+        self.last_error, self.requests, self.stalled = "", 0, False
 
     @classmethod
     def from_config(cls, config: ColabTrainingConfig, **kw) -> "EndpointJudge":
@@ -218,7 +220,9 @@ class EndpointJudge:
                 "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
         self.requests += 1
         try: r = self._http().post(self.url, json=body)
-        except httpx.TimeoutException as e: raise _Retry(f"timed out after {self.timeout_s} s") from e
+        except httpx.TimeoutException as e:
+            self.stalled = True  # no answer within timeout_s: a retry would only wait as long again
+            raise _Retry(f"no answer within judge_timeout_s={self.timeout_s:g} s (raise it if the judge is only slow)") from e
         except httpx.TransportError as e: raise _Retry(f"{type(e).__name__}: {e}") from e
         said = self._said(r)
         if r.status_code in (401, 403) or (r.status_code == 400 and "api key" in said.lower()):  # Gemini: 400 "API key not valid"
@@ -251,6 +255,7 @@ class EndpointJudge:
     def _ask(self, system, user, parse):
         err = ""
         for attempt in range(self.max_retries + 1):
+            if self.stalled: return None, err or f"{self.url}: not asked: the endpoint stopped answering this step"
             if attempt: time.sleep(self.backoff_s * 2 ** (attempt - 1))
             try: return parse(self._post(system, user)), ""
             except (_Retry, ValueError) as e: err = f"{self.url}: {e}"
@@ -258,7 +263,13 @@ class EndpointJudge:
 
     def _map(self, jobs):
         if not jobs: return []
-        with ThreadPoolExecutor(min(self.concurrency, len(jobs))) as ex: results = list(ex.map(lambda j: self._ask(*j), jobs))
+        self.stalled, t0 = False, time.time()
+        with ThreadPoolExecutor(min(self.concurrency, len(jobs))) as ex:
+            futures = [ex.submit(self._ask, *j) for j in jobs]
+            while len(done := wait(futures, timeout=10)[0]) < len(futures):
+                tqdm.write(f"waiting for the judge at {self.url}: {len(done)} of {len(futures)} answers after {time.time() - t0:.0f} s "
+                           f"(each request gives up after judge_timeout_s={self.timeout_s:g} s)", file=sys.stderr)
+            results = [f.result() for f in futures]
         errors = [e for _, e in results if e]
         self.last_error = errors[-1] if errors else ""
         return [v for v, _ in results]

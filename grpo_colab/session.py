@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/session.html.md"""
 
 # %% ../nbs/09_session.ipynb #78dabcd8
 from __future__ import annotations
-import os
+import os, json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -20,9 +20,10 @@ from .models import (inference_graphdef, make_mesh, maybe_initialize_distributed
                                fetch_hf_config, model_config_of, check_vocab, apply_lora)
 
 # %% auto #0
-__all__ = ['shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir', 'enable_compilation_cache',
+__all__ = ['CHECKPOINT_SHAPING', 'shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir',
+           'checkpoint_steps', 'checkpoint_metadata', 'run_changes', 'check_run', 'enable_compilation_cache',
            'sampling_steps', 'make_sampler', 'sample_without_remat', 'eos_token_ids', 'generate', 'check_fit',
-           'prepare_colab_session']
+           'load_policy', 'prepare_colab_session', 'prepare_inference_session']
 
 # %% ../nbs/09_session.ipynb #5ec52a0d
 def shown_path(p: str | Path) -> str:
@@ -93,6 +94,46 @@ def ensure_run_dir(config: ColabTrainingConfig) -> Path:
         raise RuntimeError(f"cannot write checkpoints to {str(d)!r} ({e.strerror or e}); "
                            "set output_dir (or drive_folder) to a writable folder") from e
     return d
+
+# %% ../nbs/09_session.ipynb #76864664
+def checkpoint_steps(checkpoint_dir: Path) -> list[int]:
+    "Steps with a saved actor checkpoint under `checkpoint_dir`, in numeric order"
+    d = Path(checkpoint_dir) / "actor"
+    return sorted(int(p.name) for p in d.iterdir() if p.is_dir() and p.name.isdigit()) if d.exists() else []
+
+def checkpoint_metadata(step_dir: Path) -> dict:
+    "What Orbax recorded with a checkpoint (`custom_metadata`: its global step, role, run id); {} when unreadable"
+    try: return json.loads((Path(step_dir) / "_CHECKPOINT_METADATA").read_text()).get("custom_metadata") or {}
+    except (OSError, ValueError, AttributeError): return {}
+
+# %% ../nbs/09_session.ipynb #72539421
+CHECKPOINT_SHAPING = ("model", "lora_rank", "lora_alpha", "lora_target_modules", "dtype", "algorithm") # what a run's checkpoints were trained as
+
+def _shaping(c: ColabTrainingConfig) -> dict:
+    return {k: list(c.lora_targets) if k == "lora_target_modules" else getattr(c, k) for k in CHECKPOINT_SHAPING}
+
+def run_changes(config: ColabTrainingConfig) -> list[str]:
+    "The checkpoint-shaping settings of `config` that differ from its run folder's, as 'field: run's -> new'"
+    saved = config.run_dir / "config.yaml"
+    if not saved.exists() or not checkpoint_steps(config.checkpoint_dir): return []
+    run, new = _shaping(ColabTrainingConfig.load(saved)), _shaping(config)
+    return [f"{k}: {run[k]!r} -> {new[k]!r}" for k in CHECKPOINT_SHAPING if run[k] != new[k]]
+
+# %% ../nbs/09_session.ipynb #6194b9ac
+def check_run(config: ColabTrainingConfig):
+    "Refuse, in one line and before any weight loads, a config that cannot continue its run folder; nothing there changes"
+    done, where = checkpoint_steps(config.checkpoint_dir), shown_path(config.run_dir)
+    if done and not config.resume:
+        raise FileExistsError(f"{str(config.checkpoint_dir)!r} already holds checkpoints (steps {done}) and resume=False. "
+                              "Use another experiment_name or output_dir, or set resume=True to continue them.")
+    if changed := run_changes(config):
+        raise ValueError(f"{where!r} was trained with other settings ({'; '.join(changed)}): its checkpoints cannot continue "
+                         f"with these. Set them back to resume it, or start a new run with experiment_name='{config.experiment_name}-2'")
+    top = done[-1] if done else 0
+    written = checkpoint_metadata(config.checkpoint_dir / "actor" / str(top)).get("global_step")
+    if top > config.num_batches and (config.num_iterations != 1 or written in (None, top)):
+        raise ValueError(f"{where!r} holds a checkpoint of step {top}, beyond num_batches={config.num_batches}: set "
+                         f"num_batches={top} or more to continue it, or use another experiment_name")
 
 # %% ../nbs/09_session.ipynb #40c79c3e
 def enable_compilation_cache(config: ColabTrainingConfig) -> Path | None:
@@ -166,10 +207,11 @@ def generate(session: "ColabSession", prompts: list[str], greedy: bool = True, m
     return [t.strip() for t in out.text]
 
 # %% ../nbs/09_session.ipynb #05c5da52
-def check_fit(config: ColabTrainingConfig):
-    "Print the memory plan for this accelerator; warn (or with `strict_fit`, refuse) when it predicts no fit"
+def check_fit(config: ColabTrainingConfig, verbose: bool = False):
+    "One line on the memory plan (every part with `verbose`, or when it predicts no fit); warn (with `strict_fit`, refuse) on no fit"
     plan = plan_fit(config)
-    print(plan)
+    if verbose or not plan.fits: print(plan)
+    else: print(f"memory: {plan.peak / 2**30:.2f} GiB at the peak fits {plan.accelerator.name} (plan_fit(config) shows each part)")
     if not plan.fits:
         msg = (f"plan_fit predicts {plan.peak / 2**30:.1f} GiB at the peak, more than the {plan.accelerator.usable_bytes / 2**30:.1f} GiB "
                f"usable on {plan.accelerator.name}" + (f"; {plan.suggestion} would fit" if plan.suggestion else ""))
@@ -179,9 +221,17 @@ def check_fit(config: ColabTrainingConfig):
     return plan
 
 # %% ../nbs/09_session.ipynb #9f2e1f66
+def load_policy(config: ColabTrainingConfig, mesh, model_dir: Path, tokenizer) -> tuple:
+    "The frozen base model, its Tunix config, the LoRA policy over it and a sampler: (base, model_config, lora, sampler)"
+    check_vocab(tokenizer, model_config_of(config, model_dir))  # before any weight loads
+    base, model_config = load_model(config, model_dir, mesh)
+    lora = apply_lora(base, config, mesh)
+    return base, model_config, lora, make_sampler(lora, tokenizer, model_config, config)
+
 def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     "Credentials, Drive, run folder, data, mesh, model, tokenizer, LoRA and sampler for `config`"
     config.validate()
+    check_run(config)  # a folder these settings cannot continue is refused before anything is read or written
     drive = mount_drive(config)
     found = setup_credentials(config)
     print(f"credentials: {', '.join(found) if found else 'none found (fine for local models)'}")
@@ -199,12 +249,23 @@ def prepare_colab_session(config: ColabTrainingConfig) -> ColabSession:
     tokenizer = load_tokenizer(model_dir, config)
     train_ds, eval_ds = (with_prompts(ds, config, tokenizer) for ds in (train_ds, eval_ds))  # in the tokenizer's chat template
     train_ds, eval_ds = drop_long_prompts(tokenizer, train_ds, eval_ds, config)
-    check_vocab(tokenizer, model_config_of(config, model_dir))  # before any weight loads
-    base, model_config = load_model(config, model_dir, mesh)
+    base, model_config, lora, sampler = load_policy(config, mesh, model_dir, tokenizer)
     reward_fns = create_reward_functions(config, judge=judge or make_judge(config, base, tokenizer, mesh))
-    lora = apply_lora(base, config, mesh)
-    sampler = make_sampler(lora, tokenizer, model_config, config)
     release_host_memory()  # the loader's staging copies are free now: give their pages back to the host
     s = ColabSession(config, mesh, model_dir, model_config, base, lora, tokenizer, sampler, train_ds, eval_ds, reward_fns, drive)
     print(s)
     return s
+
+# %% ../nbs/09_session.ipynb #bb8b9624
+def prepare_inference_session(config: ColabTrainingConfig) -> ColabSession:
+    "Model, tokenizer, LoRA and sampler only (what asking a trained model needs): no data, judge, Drive or writes to the run folder"
+    config.validate()
+    setup_credentials(config)  # a gated base model is downloaded with HF_TOKEN
+    mesh = make_mesh(config)
+    fetch_hf_config(config)
+    model_dir = resolve_model_dir(config)
+    tokenizer = load_tokenizer(model_dir, config)
+    if os.access(config.run_dir, os.W_OK): enable_compilation_cache(config)  # a read-only copy of a run simply compiles
+    base, model_config, lora, sampler = load_policy(config, mesh, model_dir, tokenizer)
+    release_host_memory()
+    return ColabSession(config, mesh, model_dir, model_config, base, lora, tokenizer, sampler, [], [], [], False)

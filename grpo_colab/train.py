@@ -15,6 +15,7 @@ import jax, optax
 from .config import ColabTrainingConfig
 from .data import batches
 from .session import ColabSession, sample_without_remat, eos_token_ids, sampling_steps, enable_compilation_cache, shown_path
+from .session import checkpoint_steps, checkpoint_metadata, check_run
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 from .fit import release_host_memory
@@ -23,35 +24,51 @@ from .evaluate import PeriodicEval
 from .algorithms import make_learner
 
 # %% auto #0
-__all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'make_optimizer', 'checkpoint_steps',
-           'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint', 'MetricsRecorder', 'repair_metrics',
-           'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster', 'donate_model_in_update',
-           'completion_logits_only', 'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault', 'free_space',
-           'StepGuard', 'step_health', 'collapse_warnings', 'CollapseWatch', 'record_config', 'train_grpo']
+__all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'lr_schedule', 'make_optimizer',
+           'schedule_segments', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint', 'MetricsRecorder',
+           'repair_metrics', 'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster',
+           'donate_model_in_update', 'completion_logits_only', 'read_metrics', 'RunLock', 'TrainingStopped',
+           'TrainingFault', 'free_space', 'StepGuard', 'step_health', 'collapse_warnings', 'CollapseWatch', 'log_file',
+           'ThirdPartyLog', 'run_id', 'record_config', 'train_grpo']
 
 # %% ../nbs/13_train.ipynb #578a5ff1
-def make_optimizer(config: ColabTrainingConfig) -> optax.GradientTransformation:
-    "AdamW with warmup-cosine learning rate and gradient clipping"
-    warmup = int(config.warmup_ratio * config.num_batches)
-    schedule = optax.warmup_cosine_decay_schedule(init_value=0.0, peak_value=config.learning_rate,
-                                                  warmup_steps=warmup, decay_steps=config.num_batches, end_value=0.0)
+def lr_schedule(config: ColabTrainingConfig, # learning_rate, warmup_ratio and num_batches
+                segments: list[tuple[int, int]] | None = None, # (first, end) optimizer step of each warmup-cosine part; None: one over num_batches
+               ) -> optax.Schedule:
+    "Learning rate by optimizer step: over each segment, a linear warmup from 0 and a cosine decay back to 0"
+    segments = segments or [(0, config.num_batches)]
+    parts = [optax.warmup_cosine_decay_schedule(init_value=0.0, peak_value=config.learning_rate, end_value=0.0,
+                                                warmup_steps=int(config.warmup_ratio * (b - a)), decay_steps=b - a) for a, b in segments]
+    return parts[0] if len(parts) == 1 else optax.join_schedules(parts, [a for a, _ in segments[1:]])
+
+def make_optimizer(config: ColabTrainingConfig, segments: list[tuple[int, int]] | None = None) -> optax.GradientTransformation:
+    "AdamW with `lr_schedule`'s learning rate and gradient clipping"
     return optax.chain(optax.clip_by_global_norm(config.max_grad_norm),
-                       optax.adamw(schedule, b1=config.adam_b1, b2=config.adam_b2, weight_decay=config.weight_decay))
+                       optax.adamw(lr_schedule(config, segments), b1=config.adam_b1, b2=config.adam_b2, weight_decay=config.weight_decay))
+
+# %% ../nbs/13_train.ipynb #48976a6b
+def schedule_segments(run_dir: Path, # the run folder: configs/from_step_<start>.yaml holds each start's num_batches
+                      num_batches: int, # the length this training asks for
+                     ) -> list[tuple[int, int]]:
+    "The run's warmup-cosine segments [(first, end)]: the first training's plan, and one more for each extension past it"
+    import yaml
+    starts = sorted((int(p.stem.rsplit("_", 1)[1]), p) for p in (Path(run_dir) / "configs").glob("from_step_*.yaml"))
+    planned = [(yaml.safe_load(p.read_text()) or {}).get("num_batches") for _, p in starts] + [num_batches]
+    segments, end = [], 0
+    for n in planned:
+        if isinstance(n, int) and n > end: segments.append((end, n)); end = n
+    return segments
 
 # %% ../nbs/13_train.ipynb #eb7c27d6
-def checkpoint_steps(checkpoint_dir: Path) -> list[int]:
-    "Steps with a saved actor checkpoint under `checkpoint_dir`, in numeric order"
-    d = Path(checkpoint_dir) / "actor"
-    return sorted(int(p.name) for p in d.iterdir() if p.is_dir() and p.name.isdigit()) if d.exists() else []
-
 def latest_checkpoint(checkpoint_dir: Path) -> Path | None:
-    "The folder of the newest actor checkpoint, or None"
+    "The folder of the newest actor checkpoint (`checkpoint_steps` lists them all), or None"
     steps = checkpoint_steps(checkpoint_dir)
     return Path(checkpoint_dir) / "actor" / str(steps[-1]) if steps else None
 
 # %% ../nbs/13_train.ipynb #b2487286
 def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkpoints/actor/40
                        need_optimizer: bool = True, # training needs the optimizer state; export does not
+                       expect: dict = {}, # what its metadata must say where it says anything, e.g. {"global_step": 40, "run_id": ...}
                       ) -> str | None:
     "Why the checkpoint in `step_dir` cannot be used, or None when it restores completely and is finite"
     import orbax.checkpoint as ocp
@@ -61,6 +78,9 @@ def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkp
         if not (d / marker).exists(): return f"no {marker} (the save never finished)"
     try: json.loads((d / "_CHECKPOINT_METADATA").read_text())
     except (ValueError, UnicodeDecodeError): return "unreadable _CHECKPOINT_METADATA"
+    said = checkpoint_metadata(d)
+    for k, v in expect.items():
+        if said.get(k) not in (None, v): return f"not this run's step {d.name}: its metadata says {k}={said[k]!r}, expected {v!r}"
     for item in ("model_params", "optimizer_state") if need_optimizer else ("model_params",):
         if not (d / item).is_dir():
             return f"no {item}" + (": resuming would restart Adam and the learning-rate schedule" if item == "optimizer_state" else "")
@@ -75,16 +95,23 @@ def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkp
         if bad: return f"{item} holds non-finite values ({jax.tree_util.keystr(bad[0])})"
     return None
 
+def _expected(config, step) -> dict:
+    "What the metadata of `config`'s checkpoint of `step` says: its global step (one update per step) and the run's id"
+    if config is None: return {}
+    rid = config.run_dir / "run_id"
+    return ({"global_step": step} if config.num_iterations == 1 else {}) | ({"run_id": rid.read_text().strip()} if rid.exists() else {})
+
 def usable_checkpoint(checkpoint_dir: Path, # the run's checkpoints folder
                       need_optimizer: bool = False, # skip checkpoints without optimizer state (training)
                       set_aside: bool = False, # rename damaged newer checkpoints into checkpoints/damaged/ (the writer only)
                       verb: str = "using", # how the message names what happens with the sound step
+                      config: ColabTrainingConfig | None = None, # the run's config: each checkpoint must have been written by it, at its step
                      ) -> Path | None:
     "The newest sound actor checkpoint; damaged newer ones are named in one message (and set aside)"
     damaged = []
     for step in reversed(checkpoint_steps(checkpoint_dir)):
         d = Path(checkpoint_dir) / "actor" / str(step)
-        why = checkpoint_problem(d, need_optimizer)
+        why = checkpoint_problem(d, need_optimizer, _expected(config, step))
         if why is None: break
         if set_aside:
             dest = Path(checkpoint_dir) / "damaged" / f"actor_{step}"
@@ -121,9 +148,10 @@ class MetricsRecorder:
                  wandb_run=None, # a W&B run that gets every complete record, or None
                  kl_enabled: bool = True, # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
                  sinks: list = (), # objects with `write(record)` and `close()` (and optionally `step(partial_record)`)
+                 lr_at=None, # step -> the learning rate its update used (recorded as `learning_rate`), or None
                 ):
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
-        self.kl_enabled, self.sinks = kl_enabled, list(sinks)
+        self.kl_enabled, self.sinks, self.lr_at = kl_enabled, list(sinks), lr_at
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
 
     def _actor(self, name, step):
@@ -142,6 +170,7 @@ class MetricsRecorder:
         if not any(k.startswith("rewards/") for k in rec): return  # the empty flush at close
         now = time.perf_counter()
         rec["step_time_s"], self._last = now - self._last, now
+        if self.lr_at: rec["learning_rate"] = float(self.lr_at(rec["step"]))
         self._pending.append(rec)
         for s in self.sinks:
             if hasattr(s, "step"): s.step({k: _float(v) for k, v in rec.items()})
@@ -186,8 +215,8 @@ def repair_metrics(path: Path, # a run's metrics.jsonl
     "Make `path` hold exactly one row for each step 1..`step`; return the rows"
     import os
     path = Path(path)
-    if not path.exists(): return []
-    lines, rows, cut = path.read_text().split("\n"), {}, 0
+    if not path.exists() and not step: return []
+    lines, rows, cut = (path.read_text() if path.exists() else "").split("\n"), {}, 0  # a lost file: every step is marked lost
     for n, line in enumerate(lines, 1):
         if not line.strip(): continue
         try: rec = json.loads(line)
@@ -480,6 +509,7 @@ class StepGuard:
         if self.stop_reason: force = True
         if not custom_metadata:  # Tunix's closing save passes none; without the global step a resume would count from 0
             custom_metadata = {"global_step": step // self.config.num_iterations, "role": "actor"}
+        custom_metadata = {**custom_metadata, "run_id": run_id(self.config)}  # a folder copied in from another run is told apart
         saved = False
         if force or self.manager._checkpoint_manager.should_save(step):
             t = time.time()
@@ -610,35 +640,112 @@ class CollapseWatch:
             out["alarm/collapse" if k == "collapse" else "alarm/constant_reward"] = (1.0, np.max)
         return out
 
-# %% ../nbs/13_train.ipynb #cc592648
+# %% ../nbs/13_train.ipynb #cbff8805
+import logging, threading, traceback, warnings
+from fastcore.basics import patch
+
+def _ours(filename) -> bool:
+    "Whether `filename` is a module of this package (its warnings belong on the console)"
+    import grpo_colab
+    return str(filename).startswith(str(Path(grpo_colab.__file__).parent))
+
+def log_file(config: ColabTrainingConfig) -> Path:
+    "Where a run's third-party output goes: `run_dir/logs/grpo-colab.log`"
+    return config.run_dir / "logs" / "grpo-colab.log"
+
+class ThirdPartyLog:
+    "Within `with`, other libraries' thread and finalizer tracebacks, warnings and log records are written to `path`, not the console"
+    def __init__(self, path: Path | None = None): self.path, self._f = path, None
+    def write(self, text: str):
+        if self._f is None or self._f.name != str(self.path):
+            try: Path(self.path).parent.mkdir(parents=True, exist_ok=True); self._f = open(self.path, "a")
+            except (OSError, TypeError): self._f = open(os.devnull, "w")  # a read-only folder: dropped, as a console would scroll it away
+        self._f.write(text); self._f.flush()
+    def flush(self): pass
+    def record(self, e: BaseException): self.write("".join(traceback.format_exception(e)))
+
+# %% ../nbs/13_train.ipynb #74c26a06
+@patch
+def _warn(self: ThirdPartyLog, message, category, filename, lineno, file=None, line=None):
+    if _ours(filename): return self._show(message, category, filename, lineno, file, line)  # ours: on the console
+    self.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+@patch
+def __enter__(self: ThirdPartyLog):
+    if os.environ.get("GRPO_COLAB_DEBUG"): return self
+    self._saved = sys.unraisablehook, threading.excepthook, warnings.showwarning, logging.root.handlers[:]
+    self._show, warnings.showwarning = warnings.showwarning, self._warn
+    sys.unraisablehook = lambda u: self.write(f"{u.err_msg or 'Exception ignored in'}: {u.object!r}\n" + "".join(
+        traceback.format_exception(u.exc_type, u.exc_value, u.exc_traceback)))
+    threading.excepthook = lambda a: self.write(f"in thread {getattr(a.thread, 'name', '?')}:\n" + "".join(
+        traceback.format_exception(a.exc_type, a.exc_value, a.exc_traceback)))
+    logging.root.handlers = [logging.StreamHandler(self)]  # absl's handler sits here
+    return self
+
+@patch
+def __exit__(self: ThirdPartyLog, *exc):
+    if hasattr(self, "_saved"): sys.unraisablehook, threading.excepthook, warnings.showwarning, logging.root.handlers[:] = self._saved
+
+# %% ../nbs/13_train.ipynb #5b033f83
+def run_id(config: ColabTrainingConfig) -> str:
+    "The id of `config`'s run folder (made at its first training), recorded in each checkpoint's metadata"
+    p = config.run_dir / "run_id"
+    if not p.exists(): p.parent.mkdir(parents=True, exist_ok=True); p.write_text(os.urandom(6).hex())
+    return p.read_text().strip()
+
 def record_config(config: ColabTrainingConfig, start: int) -> Path:
     "Write `config` as the run's config.yaml and as configs/from_step_<start>.yaml (earlier runs' settings stay there)"
     config.save(config.run_dir / "configs" / f"from_step_{start}.yaml")
     return config.save(config.run_dir / "config.yaml")
 
+# %% ../nbs/13_train.ipynb #ff108fdc
+def _lr_at(config: ColabTrainingConfig, segments):
+    "step -> the learning rate of its (first) update: the optimizer has counted (step - 1) x num_iterations updates by then"
+    sched = lr_schedule(config, segments)
+    return lambda step: sched((step - 1) * config.num_iterations)
+
+def _announce(config: ColabTrainingConfig, segments, start: int):
+    "Say so when this training enters a segment added by raising num_batches"
+    a, b = segments[-1]
+    if len(segments) > 1 and start <= a < config.num_batches:
+        print(f"num_batches raised from {a} to {b}: steps {a + 1}-{b} get a new learning-rate warm-up "
+              f"({int(config.warmup_ratio * (b - a))} steps, to {config.learning_rate:g}) and cosine decay to 0")
+
+def _finished(config: ColabTrainingConfig, session: ColabSession, start: int) -> TrainerState:
+    "A run already at num_batches: load its last checkpoint into the policy, say so, train nothing"
+    from tunix.sft.checkpoint_manager import CheckpointManager
+    manager = CheckpointManager(str(config.checkpoint_dir / "actor"))
+    manager.maybe_restore(session.lora_model, step=start, restore_only_lora_params=True); manager.close()
+    print(f"{shown_path(config.run_dir)!r} is finished: it is at step {start} of num_batches={config.num_batches}, "
+          "so nothing was trained; raise num_batches to continue it")
+    return TrainerState(session.lora_model, read_metrics(config.run_dir), config.checkpoint_dir, start, start, 0.0)
+
+# %% ../nbs/13_train.ipynb #cc592648
 def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, where the run folder is
                session: ColabSession, # from `prepare_colab_session`: models, data, rewards
                log_every: int = 10, # without a notebook front end: print one progress line every this many steps
                display: str | Dashboard = "auto", # "auto" (live panel in Jupyter/Colab, else lines), "widget", "text", "off", or a `Dashboard`
               ) -> TrainerState:
     "Train `session.lora_model` with GRPO; checkpoints and metrics go to `config.run_dir`"
-    with RunLock(config.run_dir):
-        done = checkpoint_steps(config.checkpoint_dir)
-        if done and not config.resume:
-            raise FileExistsError(f"{str(config.checkpoint_dir)!r} already holds checkpoints (steps {done}) and resume=False. "
-                                  "Use another experiment_name or output_dir, or set resume=True to continue them.")
-        good = usable_checkpoint(config.checkpoint_dir, need_optimizer=True, set_aside=True, verb="resuming from")
+    with RunLock(config.run_dir), ThirdPartyLog(log_file(config)) as log:
+        check_run(config)  # (prepare_colab_session did it too, unless the session came from another config)
+        good = usable_checkpoint(config.checkpoint_dir, need_optimizer=True, set_aside=True, verb="resuming from", config=config)
         start = int(good.name) if good else 0
-        record_config(config, start)
+        if start >= config.num_batches: return _finished(config, session, start)
+        record_config(config, start)  # only now: these settings are accepted
+        run_id(config)
+        segments = schedule_segments(config.run_dir, config.num_batches)
+        _announce(config, segments, start)
         repair_metrics(config.run_dir / "metrics.jsonl", start)
         t0 = time.perf_counter()
         enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
-        cluster = _cluster(config, session, make_optimizer(config))
+        cluster = _cluster(config, session, make_optimizer(config, segments))
         guard = StepGuard(config, cluster, time.time())
         view = Dashboard(display, log_every, f"GRPO {config.experiment_name}") if isinstance(display, str) else display
         view.begin(config.num_batches, start, read_metrics(config.run_dir), session.reward_fns)
         recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb_run(config),
-                                   kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view])
+                                   kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view],
+                                   lr_at=_lr_at(config, segments))
         if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
         cluster.with_external_metrics_logger(recorder)
         sharing = ShareFrozenBase(session.base_model, session.lora_model)
@@ -656,15 +763,16 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
         stopped = None
         try:
             with guard, completion_logits_only():  # vocabulary logits only for the completion positions
-                if start < config.num_batches:
-                    learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
+                learner.train(batches(session.train_dataset, config.batch_size, config.num_batches))
         except TrainingStopped as e: stopped = str(e)
         except Exception as e:
             fault, failed = next((x for x in _causes(e) if isinstance(x, TrainingFault)), None), guard.failed
             _close(cluster, recorder)  # saves the current step unless the weights or the save itself failed
             if fault is None: raise
             msg = str(fault) if failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
-            raise TrainingFault(msg) from fault
+            log.record(e)  # the whole chain of tracebacks, for whoever looks into it
+            if os.environ.get("GRPO_COLAB_DEBUG"): raise TrainingFault(msg) from fault
+            raise TrainingFault(f"{msg} (details: {shown_path(log.path)})") from None
         if stopped:
             _close(cluster, recorder)
             print(f"{stopped}. To resume, run the same command (or train_grpo with the same config) again.")
