@@ -120,6 +120,11 @@ def run_changes(config: ColabTrainingConfig) -> list[str]:
     return [f"{k}: {run[k]!r} -> {new[k]!r}" for k in CHECKPOINT_SHAPING if run[k] != new[k]]
 
 # %% ../nbs/09_session.ipynb #6194b9ac
+def _written_at(config: ColabTrainingConfig, step: int) -> bool:
+    "Whether the checkpoint folder of `step` says it was saved there (with one update per step its global step is its name)"
+    said = checkpoint_metadata(config.checkpoint_dir / "actor" / str(step)).get("global_step")
+    return said is not None and (config.num_iterations != 1 or said == step)
+
 def check_run(config: ColabTrainingConfig):
     "Refuse, in one line and before any weight loads, a config that cannot continue its run folder; nothing there changes"
     done, where = checkpoint_steps(config.checkpoint_dir), shown_path(config.run_dir)
@@ -129,11 +134,10 @@ def check_run(config: ColabTrainingConfig):
     if changed := run_changes(config):
         raise ValueError(f"{where!r} was trained with other settings ({'; '.join(changed)}): its checkpoints cannot continue "
                          f"with these. Set them back to resume it, or start a new run with experiment_name='{config.experiment_name}-2'")
-    top = done[-1] if done else 0
-    written = checkpoint_metadata(config.checkpoint_dir / "actor" / str(top)).get("global_step")
-    if top > config.num_batches and (config.num_iterations != 1 or written in (None, top)):
-        raise ValueError(f"{where!r} holds a checkpoint of step {top}, beyond num_batches={config.num_batches}: set "
-                         f"num_batches={top} or more to continue it, or use another experiment_name")
+    beyond = [s for s in done if s > config.num_batches and _written_at(config, s)]  # a folder without its metadata is damaged: resuming sets it aside
+    if beyond:
+        raise ValueError(f"{where!r} holds a checkpoint of step {beyond[-1]}, beyond num_batches={config.num_batches}: set "
+                         f"num_batches={beyond[-1]} or more to continue it, or use another experiment_name")
 
 # %% ../nbs/09_session.ipynb #40c79c3e
 def enable_compilation_cache(config: ColabTrainingConfig) -> Path | None:
