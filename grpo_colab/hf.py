@@ -6,14 +6,15 @@ Docs: https://grpo-colab.github.io/grpo_colab/hf.html.md"""
 
 # %% ../nbs/14_hf.ipynb #44d1f78c
 from __future__ import annotations
-import json, re, shutil
+import json, math, re, shutil
 from pathlib import Path
 import numpy as np
 import jax.numpy as jnp
 from .config import ColabTrainingConfig
 
 # %% auto #0
-__all__ = ['peft_tensors', 'model_card', 'save_peft_adapter', 'save_merged_checkpoint', 'tiny_hf_checkpoint', 'jax_logits']
+__all__ = ['GGUF_DTYPES', 'peft_tensors', 'model_card', 'save_peft_adapter', 'save_merged_checkpoint', 'tiny_hf_checkpoint',
+           'jax_logits', 'gguf_arch', 'gguf_vocab', 'save_gguf']
 
 # %% ../nbs/14_hf.ipynb #fafdbcc5
 _HF_ATTN = {"q_einsum": ("q_proj",), "kv_einsum": ("k_proj", "v_proj"), "qkv_einsum": ("q_proj", "k_proj", "v_proj"),
@@ -159,3 +160,194 @@ def jax_logits(model, tokens: np.ndarray) -> np.ndarray:
     mask = jnp.ones(tokens.shape, bool)
     logits, _ = model(jnp.asarray(tokens), build_positions_from_mask(mask), None, make_causal_attn_mask(mask))
     return np.asarray(logits, dtype=np.float32)
+
+# %% ../nbs/14_hf.ipynb #fe02c7f3
+_GGUF_ARCH = {"llama": "llama", "qwen2": "qwen2", "qwen3": "qwen3", "gemma2": "gemma2", "gemma3_text": "gemma3"}
+GGUF_DTYPES = ("f16", "bf16", "q8_0")
+
+def gguf_arch(config: dict) -> str:
+    "The GGUF architecture name of a Hugging Face `config.json` dict; other families are refused"
+    mt = config.get("model_type")
+    if mt not in _GGUF_ARCH:
+        raise ValueError(f"model_type {mt!r} has no GGUF export here; supported: {', '.join(_GGUF_ARCH)}")
+    return _GGUF_ARCH[mt]
+
+# %% ../nbs/14_hf.ipynb #03840cb0
+def _rope(config: dict) -> tuple[float, float | None, dict | None]:
+    "RoPE base, sliding-layer base (Gemma 3) and scaling of a `config.json` dict, old or new style"
+    rp = config.get("rope_parameters") or {}
+    if "full_attention" in rp: rp, swa = rp["full_attention"], rp.get("sliding_attention", {}).get("rope_theta")
+    else: swa = config.get("rope_local_base_freq")
+    theta = rp.get("rope_theta", config.get("rope_theta", 10_000.0))
+    scaling = rp if rp.get("rope_type", "default") != "default" else config.get("rope_scaling")
+    kind = (scaling or {}).get("rope_type", (scaling or {}).get("type", "default"))
+    if kind not in ("default", "llama3", "linear"):
+        raise ValueError(f"rope_type {kind!r} has no GGUF export here; supported: default, linear, llama3")
+    return float(theta), (None if swa is None else float(swa)), (scaling if kind != "default" else None)
+
+# %% ../nbs/14_hf.ipynb #16ecea6b
+def _llama3_rope_factors(head_dim: int, theta: float, s: dict) -> np.ndarray:
+    "Per-frequency divisors of Llama 3 RoPE scaling, the `rope_freqs` tensor llama.cpp reads"
+    freqs = theta ** -(np.arange(0, head_dim, 2, dtype=np.float64) / head_dim)
+    wavelen = 2 * math.pi / freqs
+    old = s["original_max_position_embeddings"]
+    lo, hi, f = s["low_freq_factor"], s["high_freq_factor"], s["factor"]
+    smooth = np.clip((old / wavelen - lo) / (hi - lo), 0, 1)
+    return (1 / ((1 - smooth) / f + smooth)).astype(np.float32)
+
+# %% ../nbs/14_hf.ipynb #f6e4bd39
+def _gguf_hparams(w, arch: str, c: dict):
+    "Architecture metadata llama.cpp and transformers' GGUF reader read"
+    import gguf
+    heads = c["num_attention_heads"]; head_dim = c.get("head_dim") or c["hidden_size"] // heads
+    w.add_context_length(c["max_position_embeddings"]); w.add_embedding_length(c["hidden_size"])
+    w.add_block_count(c["num_hidden_layers"]); w.add_feed_forward_length(c["intermediate_size"])
+    w.add_head_count(heads); w.add_head_count_kv(c.get("num_key_value_heads", heads))
+    w.add_key_length(head_dim); w.add_value_length(head_dim); w.add_rope_dimension_count(head_dim)
+    w.add_layer_norm_rms_eps(c["rms_norm_eps"]); w.add_vocab_size(c["vocab_size"])
+    theta, swa, scaling = _rope(c)
+    w.add_rope_freq_base(theta)
+    if swa is not None: w.add_rope_freq_base_swa(swa)
+    if scaling and scaling.get("rope_type", scaling.get("type")) == "linear":
+        w.add_rope_scaling_type(gguf.RopeScalingType.LINEAR); w.add_rope_scaling_factor(scaling["factor"])
+    if c.get("sliding_window") and arch.startswith("gemma"): w.add_sliding_window(c["sliding_window"])
+    if arch == "gemma3" and c.get("layer_types"): w.add_sliding_window_pattern([t == "sliding_attention" for t in c["layer_types"]])
+    if c.get("attn_logit_softcapping"): w.add_attn_logit_softcapping(c["attn_logit_softcapping"])
+    if c.get("final_logit_softcapping"): w.add_final_logit_softcapping(c["final_logit_softcapping"])
+
+
+# %% ../nbs/14_hf.ipynb #a6803123
+def _token_str(t): return t["content"] if isinstance(t, dict) else t
+
+def _byte_level(node) -> bool:
+    "Whether a tokenizer.json pre-tokenizer maps text to bytes (GPT-2 style BPE)"
+    if not isinstance(node, dict): return False
+    return node.get("type") == "ByteLevel" or any(_byte_level(p) for p in node.get("pretokenizers", []))
+
+def gguf_vocab(folder: Path, vocab_size: int) -> dict:
+    "Tokens, types, scores and merges of `folder/tokenizer.json`, padded to the model's `vocab_size` rows"
+    import gguf
+    tj = json.loads((Path(folder) / "tokenizer.json").read_text())
+    m = tj["model"]
+    if m["type"] != "BPE": raise ValueError(f"tokenizer model {m['type']!r} has no GGUF export here; supported: BPE")
+    T = gguf.TokenType
+    n = max([vocab_size, *(i + 1 for i in m["vocab"].values()), *(a["id"] + 1 for a in tj["added_tokens"])])
+    tokens, types = [f"[PAD{i}]" for i in range(n)], [T.UNUSED] * n
+    byte_level = _byte_level(tj.get("pre_tokenizer"))
+    for t, i in m["vocab"].items():
+        tokens[i] = t
+        types[i] = T.BYTE if not byte_level and re.fullmatch(r"<0x[0-9A-F]{2}>", t) else T.NORMAL
+    for a in tj["added_tokens"]:
+        tokens[a["id"]], types[a["id"]] = a["content"], T.CONTROL if a["special"] else T.USER_DEFINED
+    merges = [" ".join(p) if isinstance(p, list) else p for p in m.get("merges", [])]
+    rank = {"".join(p.split(" ")): r for r, p in reversed(list(enumerate(merges)))}  # a merge's result: its first rank
+    scores = [-float(rank.get(t, len(merges) + i)) for i, t in enumerate(tokens)]  # llama.cpp merges the best score first
+    return dict(model="gpt2" if byte_level else "llama", tokens=tokens, types=types, merges=merges, scores=scores,
+                post=tj.get("post_processor"))
+
+# %% ../nbs/14_hf.ipynb #f8cb9885
+_PRE = {"llama": "llama-bpe", "qwen2": "qwen2", "qwen3": "qwen2"}
+
+def _gguf_tokenizer(w, folder: Path, arch: str, vocab_size: int):
+    "Tokenizer metadata: vocabulary, merges, special ids and chat template"
+    folder = Path(folder); v = gguf_vocab(folder, vocab_size)
+    tc = json.loads((folder / "tokenizer_config.json").read_text()) if (folder / "tokenizer_config.json").exists() else {}
+    w.add_tokenizer_model(v["model"])
+    w.add_tokenizer_pre(_PRE.get(arch, "default") if v["model"] == "gpt2" else "default")
+    w.add_token_list(v["tokens"]); w.add_token_types(v["types"]); w.add_token_merges(v["merges"])
+    w.add_token_scores(v["scores"])
+    ids = {t: i for i, t in enumerate(v["tokens"])}
+    for key, add in (("bos_token", w.add_bos_token_id), ("eos_token", w.add_eos_token_id),
+                     ("unk_token", w.add_unk_token_id), ("pad_token", w.add_pad_token_id)):
+        if tc.get(key) is not None and _token_str(tc[key]) in ids: add(ids[_token_str(tc[key])])
+    bos = _token_str(tc.get("bos_token")) if tc.get("bos_token") else None
+    w.add_add_bos_token(bool(tc.get("add_bos_token", bos is not None and bos in json.dumps(v["post"]))))
+    tmpl = tc.get("chat_template")
+    if (folder / "chat_template.jinja").exists(): tmpl = (folder / "chat_template.jinja").read_text()
+    if isinstance(tmpl, list): tmpl = next(t["template"] for t in tmpl if t["name"] == "default")
+    if tmpl: w.add_chat_template(tmpl)
+
+# %% ../nbs/14_hf.ipynb #5250c780
+def _gguf_names(arch: str, config: dict, keys) -> dict[str, str]:
+    "GGUF tensor names of Hugging Face weight names, from the gguf package's own map"
+    import gguf
+    enum = next(k for k, v in gguf.MODEL_ARCH_NAMES.items() if v == arch)
+    names = gguf.get_tensor_name_map(enum, config["num_hidden_layers"])
+    out = {}
+    for k in keys:
+        if k == "lm_head.weight" and config.get("tie_word_embeddings"): continue  # tied: the embedding serves
+        g = names.get_name(k, try_suffixes=(".weight", ".bias"))
+        if g is None: raise ValueError(f"weight {k!r} has no GGUF name for architecture {arch!r}")
+        out[k] = g
+    return out
+
+# %% ../nbs/14_hf.ipynb #3ef692bb
+def _llama_permute(w: np.ndarray, heads: int) -> np.ndarray:
+    "Llama q/k rows from Hugging Face's rotate-half order to GGUF's interleaved order (transformers' reader undoes it)"
+    return w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+def _gguf_convention(arch: str, gname: str, w: np.ndarray, c: dict) -> np.ndarray:
+    "A float32 weight as GGUF stores it for `arch`"
+    if arch == "llama" and gname.endswith("attn_q.weight"): return _llama_permute(w, c["num_attention_heads"])
+    if arch == "llama" and gname.endswith("attn_k.weight"):
+        return _llama_permute(w, c.get("num_key_value_heads", c["num_attention_heads"]))
+    if arch.startswith("gemma") and gname.endswith("norm.weight"): return w + 1  # Gemma norms scale by 1 + w
+    return w
+
+# %% ../nbs/14_hf.ipynb #78f02957
+def _gguf_encode(w: np.ndarray, dtype: str) -> tuple[np.ndarray, int | None]:
+    "A float32 tensor in the file's type and its `GGMLQuantizationType` (None: the array's own); vectors stay float32"
+    import gguf
+    Q = gguf.GGMLQuantizationType
+    if w.ndim < 2: return w.astype(np.float32), None
+    if dtype == "bf16": return gguf.quants.quantize(w, Q.BF16), Q.BF16
+    if dtype == "q8_0" and w.shape[-1] % 32 == 0: return gguf.quants.quantize(w, Q.Q8_0), Q.Q8_0
+    return w.astype(np.float16), None  # f16, and Q8_0's fallback for rows not in blocks of 32
+
+# %% ../nbs/14_hf.ipynb #4f7f16ce
+def _gguf_tensors(w, arch: str, c: dict, files: dict, names: dict, dtype: str):
+    "Add every weight, in GGUF's conventions and the file's type, and Llama 3's RoPE factors"
+    import jax.numpy as jnp
+    from safetensors import safe_open
+    theta, _, scaling = _rope(c)
+    if scaling and scaling.get("rope_type", scaling.get("type")) == "llama3":
+        w.add_tensor("rope_freqs.weight", _llama3_rope_factors(c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"],
+                                                               theta, scaling))
+    for k, gname in names.items():
+        with safe_open(str(files[k]), framework="flax") as h: t = np.asarray(h.get_tensor(k).astype(jnp.float32))
+        data, raw = _gguf_encode(_gguf_convention(arch, gname, t, c), dtype)
+        w.add_tensor(gname, data, raw_dtype=raw)
+
+# %% ../nbs/14_hf.ipynb #3ea92f43
+_FILE_TYPE = {"f16": "MOSTLY_F16", "bf16": "MOSTLY_BF16", "q8_0": "MOSTLY_Q8_0"}
+
+def save_gguf(merged_dir: Path, # a Hugging Face folder: config.json, *.safetensors, tokenizer.json (+ tokenizer_config.json)
+              out_file: Path | None = None, # None: `model-{dtype}.gguf` next to `merged_dir`
+              dtype: str = "f16", # "f16", "bf16" or "q8_0" for the matrices; vectors stay float32
+              name: str | None = None, # `general.name` in the file; None: the folder's name
+             ) -> Path:
+    "Write the checkpoint in `merged_dir` as one GGUF file with its architecture, tokenizer and chat template"
+    try: import gguf
+    except ImportError: raise ImportError("save_gguf needs the gguf package: pip install gguf") from None
+    from safetensors import safe_open
+    merged_dir = Path(merged_dir)
+    if dtype not in GGUF_DTYPES: raise ValueError(f"dtype {dtype!r} is not a GGUF export type; choose from {', '.join(GGUF_DTYPES)}")
+    c = json.loads((merged_dir / "config.json").read_text())
+    arch = gguf_arch(c)
+    out = Path(out_file) if out_file else merged_dir.parent / f"model-{dtype}.gguf"
+    if out.exists(): raise FileExistsError(f"{str(out)!r} already exists; not overwriting it")
+    files = {}
+    for f in sorted(merged_dir.glob("*.safetensors")):
+        with safe_open(str(f), framework="flax") as h: files.update(dict.fromkeys(h.keys(), f))
+    if not files: raise FileNotFoundError(f"no *.safetensors in {str(merged_dir)!r}")
+    tmp = out.with_name(out.name + ".partial")
+    w = gguf.GGUFWriter(str(tmp), arch)
+    w.add_name(name or merged_dir.name); w.add_file_type(gguf.LlamaFileType[_FILE_TYPE[dtype]])
+    if dtype == "q8_0": w.add_quantization_version(gguf.GGML_QUANT_VERSION)
+    _gguf_hparams(w, arch, c)
+    _gguf_tokenizer(w, merged_dir, arch, c["vocab_size"])
+    _gguf_tensors(w, arch, c, files, _gguf_names(arch, c, files), dtype)
+    try: w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file()
+    except BaseException: w.close(); tmp.unlink(missing_ok=True); raise
+    w.close()
+    return tmp.rename(out)
