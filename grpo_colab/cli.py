@@ -55,12 +55,15 @@ def _log_for(config) -> Path:
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `grpo-colab` console script"
     args = _parser().parse_args(argv)
+    debug = os.environ.get("GRPO_COLAB_DEBUG")
     if args.debug: os.environ["GRPO_COLAB_DEBUG"] = "1"  # every traceback where it was
     from grpo_colab.train import ThirdPartyLog
     log = ThirdPartyLog(Path(tempfile.gettempdir()) / "grpo-colab.log").__enter__()  # also what finalizers print at exit
     try: return _command(args, log)
     finally:
-        if argv is not None: log.__exit__()  # called from Python: leave the caller's hooks as they were
+        if argv is not None:  # called from Python: leave the caller's hooks and environment as they were
+            log.__exit__()
+            if debug is None: os.environ.pop("GRPO_COLAB_DEBUG", None)
 
 def _command(args, log) -> int:
     try:

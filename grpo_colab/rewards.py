@@ -8,6 +8,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/rewards.html.md"""
 from __future__ import annotations
 import inspect, logging, math, re, threading, time
 from collections import OrderedDict, defaultdict
+from fastcore.basics import patch
 from functools import lru_cache
 from typing import Callable
 import numpy as np
@@ -18,8 +19,8 @@ from .rubric import JudgeItem, Judge, OverlapJudge, rubric_score, rubric_floor
 # %% auto #0
 __all__ = ['MAX_ANSWER_CHARS', 'COPY_RUN', 'COPY_THRESHOLD', 'RECITE_RUN', 'RECITE_SHARE', 'log', 'format_regex',
            'extract_answer', 'read_answer', 'answer_score', 'copied_mask', 'copied_share', 'copy_shares', 'copy_flags',
-           'own_blocks', 'RewardError', 'VerdictCache', 'rubric_reward', 'checked_reward', 'reward_names',
-           'create_reward_functions', 'reward_metrics']
+           'own_blocks', 'CopyGuard', 'RewardError', 'VerdictCache', 'RubricReward', 'rubric_reward', 'CheckedReward',
+           'checked_reward', 'reward_names', 'GuardedReward', 'create_reward_functions', 'reward_metrics']
 
 # %% ../nbs/04_rewards.ipynb #5021ffdd
 def _tags(config): return config.reasoning_start, config.reasoning_end, config.answer_start, config.answer_end
@@ -155,6 +156,23 @@ def own_blocks(completion: str, shown: list[str], config: ColabTrainingConfig) -
         out.append(not inner or sum(inner) / len(inner) < COPY_THRESHOLD)  # no words at all (a symbol) is the policy's own
     return out
 
+# %% ../nbs/04_rewards.ipynb #b6303096
+class CopyGuard:
+    "`copy_flags` and `own_blocks` of one batch, computed once however many rewards ask (Tunix passes each the same lists)"
+    def __init__(self, config: ColabTrainingConfig): self.config, self._batch, self._own, self.computed = config, None, None, 0
+    def flags(self, prompts, completions, question=None, rubric=None) -> list[bool]:
+        "Which completions are copies or recitations (`copy_flags`)"
+        if self._batch is None or self._batch[0] is not prompts or self._batch[1] is not completions:
+            self._batch, self._own = (prompts, completions, copy_flags(prompts, completions, self.config, question, rubric)), None
+            self.computed += 1
+        return self._batch[2]
+    def owned(self, prompts, completions, question=None, rubric=None) -> list:
+        "`own_blocks` of each completion: which tag pairs hold the policy's own text"
+        self.flags(prompts, completions, question, rubric)
+        if self._own is None:
+            self._own = [own_blocks(c, _shown(i, prompts, self.config, question, rubric), self.config) for i, c in enumerate(completions)]
+        return self._own
+
 # %% ../nbs/04_rewards.ipynb #b11dc1b2
 class RewardError(RuntimeError):
     "A reward function failed or returned scores GRPO cannot use"
@@ -203,85 +221,106 @@ def _ask_holistic(judge, items, cache):
         if v is not None: cache[it] = float(v)
     return [cache[it] if it in cache else None for it in items], len(asks)
 
-def rubric_reward(judge: Judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
-                  config: ColabTrainingConfig, # tags, system prompt, `show_rubric` and `rubric_aggregation`
-                  name: str | None = None, # reward name; default `rubric_<judge.name>`
-                  max_failure_rate: float = 0.5, # above this share of failed verdicts in a batch, raise
-                  cache: VerdictCache | None = None, # verdicts kept across calls; None: a new cache
-                 ) -> Callable:
-    "A Tunix reward scoring answer blocks against each record's rubric with `judge`"
-    if not isinstance(judge, Judge):
-        raise TypeError(f"judge={judge!r} is not a judge: it needs `name`, `criteria_scores(items)` and `holistic_scores(items)`")
-    aggregation = config.rubric_aggregation
-    cache = VerdictCache() if cache is None else cache
-    stats = {}
-    def fn(prompts, completions, rubric=None, question=None, **kw):
-        if rubric is None: raise ValueError("the batch has no `rubric` field: the data set carries no rubrics")
-        crits = [tuple(parse_rubric(str(r))) for r in rubric]
-        for i, c in enumerate(crits):
-            if rubric_problem(list(c)): raise ValueError(f"row {i} has a rubric with {rubric_problem(list(c))}")
-        floors = [rubric_floor(list(c), aggregation) for c in crits]
-        flags = copy_flags(prompts, completions, config, question, rubric)
-        scores, todo = list(floors), {}
-        for i, comp in enumerate(completions):
-            ans = extract_answer(comp, config)
-            if flags[i] or ans is None or not ans.strip(): continue
-            q = str(question[i] if question is not None else prompts[i])
-            todo.setdefault(JudgeItem(q, ans, crits[i]), []).append(i)
-        items, t0 = list(todo), time.perf_counter()
-        verdicts, asked = (_ask_explicit if aggregation == "explicit" else _ask_holistic)(judge, items, cache)
-        seconds = time.perf_counter() - t0
-        failed, met = set(), defaultdict(list)
-        for item, v in zip(items, verdicts):
-            for i in todo[item]:
-                if v is None: failed.add(i); continue
-                if aggregation == "explicit":
-                    scores[i] = rubric_score(list(item.criteria), v)
-                    for c, x in zip(item.criteria, v): met[_kind(c)].append(x)
-                else: scores[i] = float(np.clip(v, 0, 1))
-        judged = [i for rows in todo.values() for i in rows]
-        needed = sum(len(crits[i]) if aggregation == "explicit" else 1 for i in judged)
-        stats.clear()
-        stats.update({"judge/failures": len(failed), "judge/judged": len(judged), "guard/copies": sum(flags),
-                      "judge/verdicts_asked": asked, "judge/seconds": seconds,
-                      "judge/cache_hit_rate": 1 - asked / needed if needed else 0.0,
-                      **{f"judge/pass_rate/{k}": float(np.mean(v)) for k, v in met.items()}})
-        if failed:
-            if len(failed) > max_failure_rate * len(judged):
-                raise RewardError(f"judge {judge!r} failed on {len(failed)} of {len(judged)} completions "
-                                  f"(rows {sorted(failed)[:8]}): {getattr(judge, 'last_error', '')}")
-            _group_fallback(scores, failed, judged, prompts, floors)
-            log.warning("judge %r failed on rows %s (%s); they get their group's mean score",
-                        judge, sorted(failed), getattr(judge, "last_error", ""))
-        return scores
-    fn.__name__ = fn.__qualname__ = name or f"rubric_{judge.name}"
-    fn.stats, fn.cache = stats, cache
-    return fn
+# %% ../nbs/04_rewards.ipynb #08125446
+class RubricReward:
+    "A Tunix reward scoring each completion's answer block against its record's rubric, with a judge"
+    def __init__(self, judge: Judge, # a judge: `name`, `criteria_scores`, `holistic_scores`
+                 config: ColabTrainingConfig, # tags, system prompt, `show_rubric` and `rubric_aggregation`
+                 name: str | None = None, # reward name; default `rubric_<judge.name>`
+                 max_failure_rate: float = 0.5, # above this share of failed verdicts in a batch, raise
+                 cache: VerdictCache | None = None, # verdicts kept across calls; None: a new cache
+                 guard: CopyGuard | None = None, # the batch's copy guard, shared with the other rewards; None: its own
+                ):
+        if not isinstance(judge, Judge):
+            raise TypeError(f"judge={judge!r} is not a judge: it needs `name`, `criteria_scores(items)` and `holistic_scores(items)`")
+        self.judge, self.config, self.max_failure_rate, self.guard = judge, config, max_failure_rate, guard or CopyGuard(config)
+        self.__name__ = self.__qualname__ = name or f"rubric_{judge.name}"
+        self.cache = VerdictCache() if cache is None else cache # verdicts by (question, answer, criterion), or by item when implicit
+        self.stats = {} # the latest call's counters: judged, failures, copies, verdicts asked, seconds, cache hit rate, pass rates
+    def __repr__(self): return f"RubricReward({self.__name__!r}, judge={self.judge!r})"
+
+# %% ../nbs/04_rewards.ipynb #b5aff140
+@patch
+def _items(self: RubricReward, prompts, completions, rubric, question):
+    "Each row's criteria and floor, its copy flag, and the distinct (question, answer, criteria) items to judge -> their rows"
+    if rubric is None: raise ValueError("the batch has no `rubric` field: the data set carries no rubrics")
+    crits = [tuple(parse_rubric(str(r))) for r in rubric]
+    for i, c in enumerate(crits):
+        if rubric_problem(list(c)): raise ValueError(f"row {i} has a rubric with {rubric_problem(list(c))}")
+    floors = [rubric_floor(list(c), self.config.rubric_aggregation) for c in crits]
+    flags, todo = self.guard.flags(prompts, completions, question, rubric), {}
+    for i, comp in enumerate(completions):
+        ans = extract_answer(comp, self.config)
+        if flags[i] or ans is None or not ans.strip(): continue
+        todo.setdefault(JudgeItem(str(question[i] if question is not None else prompts[i]), ans, crits[i]), []).append(i)
+    return crits, floors, flags, todo
+
+# %% ../nbs/04_rewards.ipynb #eb9ec1fd
+@patch
+def __call__(self: RubricReward, prompts, completions, rubric=None, question=None, **kw) -> list[float]:
+    crits, floors, flags, todo = self._items(prompts, completions, rubric, question)
+    explicit, items, t0 = self.config.rubric_aggregation == "explicit", list(todo), time.perf_counter()
+    verdicts, asked = (_ask_explicit if explicit else _ask_holistic)(self.judge, items, self.cache)
+    scores, failed, met = list(floors), set(), defaultdict(list)
+    for item, v in zip(items, verdicts):
+        for i in todo[item]:
+            if v is None: failed.add(i); continue
+            scores[i] = rubric_score(list(item.criteria), v) if explicit else float(np.clip(v, 0, 1))
+            for c, x in zip(item.criteria, v) if explicit else (): met[_kind(c)].append(x)
+    judged = [i for rows in todo.values() for i in rows]
+    needed = sum(len(crits[i]) if explicit else 1 for i in judged)
+    self.stats.clear()
+    self.stats.update({"judge/failures": len(failed), "judge/judged": len(judged), "guard/copies": sum(flags), "judge/verdicts_asked": asked,
+                       "judge/seconds": time.perf_counter() - t0, "judge/cache_hit_rate": 1 - asked / needed if needed else 0.0,
+                       **{f"judge/pass_rate/{k}": float(np.mean(v)) for k, v in met.items()}})
+    if failed: self._fall_back(scores, failed, judged, prompts, floors)
+    return scores
+
+# %% ../nbs/04_rewards.ipynb #0fbd5dfd
+@patch
+def _fall_back(self: RubricReward, scores, failed, judged, prompts, floors):
+    "Failed verdicts: their group's mean score (a zero advantage), logged; too many of them: the judge is broken, raise"
+    if len(failed) > self.max_failure_rate * len(judged):
+        raise RewardError(f"judge {self.judge!r} failed on {len(failed)} of {len(judged)} completions "
+                          f"(rows {sorted(failed)[:8]}): {getattr(self.judge, 'last_error', '')}")
+    _group_fallback(scores, failed, judged, prompts, floors)
+    log.warning("judge %r failed on rows %s (%s); they get their group's mean score", self.judge, sorted(failed), getattr(self.judge, "last_error", ""))
+
+def rubric_reward(judge: Judge, config: ColabTrainingConfig, name: str | None = None, max_failure_rate: float = 0.5,
+                  cache: VerdictCache | None = None, guard: CopyGuard | None = None) -> RubricReward:
+    "A Tunix reward scoring answer blocks against each record's rubric with `judge` (see `RubricReward`)"
+    return RubricReward(judge, config, name, max_failure_rate, cache, guard)
 
 # %% ../nbs/04_rewards.ipynb #157d43e9
-def checked_reward(fn: Callable, # a Tunix reward: `fn(prompts, completions, **batch_fields) -> list[float]`
-                   weight: float = 1.0, # multiplies every score
-                   name: str | None = None, # the name Tunix logs it under; None: `fn.__name__`
-                  ) -> Callable:
-    "Wrap `fn` so its scores are weighted and validated, under the same name"
-    name = name or fn.__name__
-    def reward(prompts, completions, **kwargs):
-        try: scores = fn(prompts, completions, **kwargs)
+class CheckedReward:
+    "A Tunix reward: `fn`'s scores weighted and checked (one finite number per completion), logged under `__name__`"
+    def __init__(self, fn: Callable, # a Tunix reward: `fn(prompts, completions, **batch_fields) -> list[float]`
+                 weight: float = 1.0, # multiplies every score
+                 name: str | None = None, # the name Tunix logs it under; None: `fn.__name__`
+                ):
+        self.fn, self.weight = fn, weight
+        self.__name__ = self.__qualname__ = name or fn.__name__
+        self.last_scores = [] # the latest batch's weighted scores: the live dashboard splits each total with them
+    @property
+    def stats(self) -> dict: return getattr(self.fn, "stats", {})  # the wrapped reward's counters of its latest call
+    def __repr__(self): return f"CheckedReward({self.__name__!r}, weight={self.weight:g})"
+    def __call__(self, prompts, completions, **kwargs) -> list[float]:
+        name = self.__name__
+        try: scores = self.fn(prompts, completions, **kwargs)
         except RewardError as e: raise RewardError(f"reward {name!r}: {e}") from e
-        except Exception as e:
-            raise RewardError(f"reward {name!r} raised {type(e).__name__}: {e}") from e
+        except Exception as e: raise RewardError(f"reward {name!r} raised {type(e).__name__}: {e}") from e
         scores = list(scores) if scores is not None else []
         if len(scores) != len(completions):
             raise RewardError(f"reward {name!r} returned {len(scores)} scores for {len(completions)} completions")
         bad = [i for i, s in enumerate(scores) if not isinstance(s, (int, float)) or not math.isfinite(s)]
         if bad:
-            raise RewardError(f"reward {name!r} returned non-finite or non-numeric scores at positions {bad[:5]}: "
-                              f"{[scores[i] for i in bad[:5]]}")
-        reward.last_scores = [weight * float(s) for s in scores]  # the latest batch, for the live dashboard
-        return reward.last_scores
-    reward.__name__ = reward.__qualname__ = name
-    reward.stats, reward.last_scores = getattr(fn, "stats", {}), []
-    return reward
+            raise RewardError(f"reward {name!r} returned non-finite or non-numeric scores at positions {bad[:5]}: {[scores[i] for i in bad[:5]]}")
+        self.last_scores = [self.weight * float(s) for s in scores]
+        return self.last_scores
+
+def checked_reward(fn: Callable, weight: float = 1.0, name: str | None = None) -> CheckedReward:
+    "Wrap `fn` so its scores are weighted and validated, under the same name (see `CheckedReward`)"
+    return CheckedReward(fn, weight, name)
 
 # %% ../nbs/04_rewards.ipynb #83796b4a
 def reward_names(config: ColabTrainingConfig, # the run's config: its data and `reward_weights`
@@ -300,16 +339,17 @@ def reward_names(config: ColabTrainingConfig, # the run's config: its data and `
         raise ValueError(f"reward_weights names unknown reward(s) {sorted(unknown)}; this data set uses {names}")
     return names
 
-def _guarded(fn, config, floor=0.0):
-    "`fn` with copies scored `floor`, and the number of copies in `stats`"
-    stats = {}
-    def g(prompts, completions, question=None, rubric=None, **kw):
-        flags = copy_flags(prompts, completions, config, question, rubric)
-        stats["guard/copies"] = sum(flags)
-        scores = fn(prompts, completions, question=question, rubric=rubric, **kw)
-        return [floor if f else s for f, s in zip(flags, scores)]
-    g.__name__, g.stats = fn.__name__, stats
-    return g
+class GuardedReward:
+    "`fn` with copied or recited completions scored `floor`; `stats` counts the latest batch's copies"
+    def __init__(self, fn: Callable, config: ColabTrainingConfig, floor: float = 0.0, guard: CopyGuard | None = None):
+        self.fn, self.floor, self.guard, self.stats = fn, floor, guard or CopyGuard(config), {}
+        self.__name__ = self.__qualname__ = fn.__name__
+    def __call__(self, prompts, completions, question=None, rubric=None, **kw) -> list[float]:
+        flags = self.guard.flags(prompts, completions, question, rubric)
+        self.stats["guard/copies"] = sum(flags)
+        scores = self.fn(prompts, completions, question=question, rubric=rubric, **kw)
+        return [self.floor if f else s for f, s in zip(flags, scores)]
+    def __repr__(self): return f"GuardedReward({self.__name__!r})"
 
 def _takes_batch(fn) -> bool:
     "Whether `fn` can be called as `fn(prompts, completions, **batch_fields)`"
@@ -330,9 +370,8 @@ def create_reward_functions(config: ColabTrainingConfig, # the run's config: dat
             raise TypeError(f"reward {getattr(f, '__name__', f)!r} must accept (prompts, completions, **kwargs): "
                             "Tunix passes every batch field (answer, question, ...) as a keyword")
     names = reward_names(config, [getattr(f, "__name__", repr(f)) for f in extra_rewards])
-    rx = format_regex(config)
-    def owned(prompts, completions, question, rubric):
-        return [own_blocks(c, _shown(i, prompts, config, question, rubric), config) for i, c in enumerate(completions)]
+    rx, guard = format_regex(config), CopyGuard(config)  # one copy check per batch, shared by every reward
+    owned = guard.owned
     def format_exact(prompts, completions, question=None, rubric=None, **kw):
         own = owned(prompts, completions, question, rubric)
         return [1.0 if rx.fullmatch(c) and o == [True, True] else 0.0 for c, o in zip(completions, own)]
@@ -343,17 +382,17 @@ def create_reward_functions(config: ColabTrainingConfig, # the run's config: dat
     def answer_correct(prompts, completions, answer=None, **kw):
         if answer is None: raise ValueError("the batch has no `answer` field")
         return [2.0 * answer_score(extract_answer(c, config), str(a)) for c, a in zip(completions, answer)]
-    fns = [_guarded(format_exact, config), _guarded(format_partial, config)]
-    if "answer_correct" in names: fns.append(_guarded(answer_correct, config))
+    fns = [GuardedReward(format_exact, config, guard=guard), GuardedReward(format_partial, config, guard=guard)]
+    if "answer_correct" in names: fns.append(GuardedReward(answer_correct, config, guard=guard))
     if has_rubrics(config):
         if judge is None and config.rubric_judge != "overlap":
             raise ValueError(f"rubric_judge={config.rubric_judge!r} needs its judge: pass judge=make_judge(config, ...) "
                              "from grpo_colab.judge, or let prepare_colab_session build it")
         judge = judge or OverlapJudge()
-        fns.append(rubric_reward(judge, config, name=f"rubric_{config.rubric_judge}"))
-    fns += [_guarded(f, config) for f in extra_rewards]
+        fns.append(RubricReward(judge, config, name=f"rubric_{config.rubric_judge}", guard=guard))
+    fns += [GuardedReward(f, config, guard=guard) for f in extra_rewards]
     weights = config.reward_weights or {}
-    return [checked_reward(f, weights.get(f.__name__, 1.0)) for f in fns]
+    return [CheckedReward(f, weights.get(f.__name__, 1.0)) for f in fns]
 
 # %% ../nbs/04_rewards.ipynb #5ce23aa4
 def reward_metrics(reward_fns: list[Callable]) -> Callable:

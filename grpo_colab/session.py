@@ -7,6 +7,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/session.html.md"""
 # %% ../nbs/09_session.ipynb #78dabcd8
 from __future__ import annotations
 import os, json
+import numpy as np
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -23,7 +24,7 @@ from .models import (inference_graphdef, make_mesh, maybe_initialize_distributed
 __all__ = ['CHECKPOINT_SHAPING', 'shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir',
            'checkpoint_steps', 'checkpoint_metadata', 'run_changes', 'check_run', 'enable_compilation_cache',
            'sampling_steps', 'make_sampler', 'sample_without_remat', 'eos_token_ids', 'generate', 'check_fit',
-           'load_policy', 'prepare_colab_session', 'prepare_inference_session']
+           'load_policy', 'prepare_colab_session', 'prepare_inference_session', 'Preflight', 'preflight']
 
 # %% ../nbs/09_session.ipynb #5ec52a0d
 def shown_path(p: str | Path) -> str:
@@ -273,3 +274,75 @@ def prepare_inference_session(config: ColabTrainingConfig) -> ColabSession:
     base, model_config, lora, sampler = load_policy(config, mesh, model_dir, tokenizer)
     release_host_memory()
     return ColabSession(config, mesh, model_dir, model_config, base, lora, tokenizer, sampler, [], [], [], False)
+
+# %% ../nbs/09_session.ipynb #38ca6484
+@dataclass
+class Preflight:
+    "What a few groups sampled before training say: reward spread, truncation, lengths, the rewards' own ranking, and advice"
+    totals: list # per prompt: its group's total rewards
+    zero_spread: float # share of groups whose completions all scored the same (GRPO learns nothing from them)
+    truncated: float # share of completions that reached total_generation_steps tokens
+    lengths: dict # completion tokens: median, p90, max, and the limit
+    checks: dict # name -> (passed, what was measured): reference at the top, copy at the bottom, empty at zero
+    advice: list # what to change, in plain words; empty when nothing needs to
+    def __repr__(self):
+        l = self.lengths
+        head = [f"pre-flight: {len(self.totals)} groups; {self.zero_spread:.0%} with zero reward spread; {self.truncated:.0%} of completions "
+                f"truncated; length median {l['median']}, p90 {l['p90']}, max {l['max']} of {l['limit']} tokens"]
+        head += [f"  {'ok ' if ok else 'BAD'} {k}: {said}" for k, (ok, said) in self.checks.items()]
+        return "\n".join(head + [f"  -> {a}" for a in self.advice or ["nothing to change: the rewards rank answers as they should"]])
+
+# %% ../nbs/09_session.ipynb #f143c933
+def _totals(session: ColabSession, recs: list[dict], completions: list[str]) -> np.ndarray:
+    "The summed reward of each completion (row i answers recs[i]), called as Tunix calls the session's reward functions"
+    kw = {k: [r[k] for r in recs] for k in recs[0] if k != "prompts"}
+    out = [np.asarray(f(prompts=[r["prompts"] for r in recs], completions=list(completions), **kw), dtype=np.float64) for f in session.reward_fns]
+    return np.sum(out, axis=0)
+
+def _formatted(config: ColabTrainingConfig, answer: str) -> str:
+    "A completion in the asked format whose answer is `answer`"
+    return f"{config.reasoning_start}Working it out.{config.reasoning_end}{config.answer_start}{answer}{config.answer_end}"
+
+# %% ../nbs/09_session.ipynb #01b5f5b4
+def _checks(config, session, recs, sampled) -> dict:
+    "Known completions scored with the same rewards: (passed, what was measured) for each"
+    lo, hi, out = float(sampled.min()), float(sampled.max()), {}
+    if all(r.get("answer") for r in recs):
+        ref = _totals(session, recs, [_formatted(config, r["answer"]) for r in recs])
+        out["reference answer at the top"] = (bool((ref >= hi - 1e-9).all()), f"scores {ref.min():.2f}-{ref.max():.2f}; sampled best {hi:.2f}")
+    copy = _totals(session, recs, [r["question"] for r in recs])
+    out["copy of the question at the bottom"] = (bool((copy <= lo + 1e-9).all()), f"scores up to {copy.max():.2f}; sampled worst {lo:.2f}")
+    empty = _totals(session, recs, [""] * len(recs))
+    out["empty answer at zero"] = (bool(np.allclose(empty, 0)), f"scores {empty.min():.2f}-{empty.max():.2f}")
+    return out
+
+# %% ../nbs/09_session.ipynb #bd9c5b1c
+def _advice(config, zero, truncated, lengths, checks, best=1.0) -> list[str]:
+    c, out = config, []
+    if best <= 0: out.append("no sampled completion earned any reward: the policy does not write the asked format yet; show it a worked "
+                             "example in system_prompt (few-shot), or start from a model that follows instructions")
+    if zero >= 0.5: out.append(f"{zero:.0%} of groups scored alike: raise num_generations (now {c.num_generations}) or temperature "
+                               f"(now {c.temperature:g}), or use easier data (harder, if those groups all scored the best)")
+    if truncated >= 0.3: out.append(f"{truncated:.0%} of completions reached total_generation_steps={c.total_generation_steps}: raise it, "
+                                    "or ask for shorter answers in the system prompt")
+    elif lengths["max"] < c.total_generation_steps / 4: out.append(f"the longest completion used {lengths['max']} of {c.total_generation_steps} "
+                                                                  "tokens: a lower total_generation_steps makes every step faster")
+    for k, (ok, said) in checks.items():
+        if not ok: out.append(f"the rewards put the {k.split(' at ')[0]} wrong ({said}): check reward_weights and the data's answer column")
+    return out
+
+# %% ../nbs/09_session.ipynb #def557cf
+def preflight(config: ColabTrainingConfig, # the run's settings (group size, sampling, lengths)
+              session: ColabSession, # from `prepare_colab_session`: the policy, its rewards and the training data
+              prompts: int = 4, # training prompts to sample a group for
+             ) -> Preflight:
+    "Sample a group for a few training prompts and check the rewards before training; returns (and shows) what to change"
+    G, recs = config.num_generations, [session.train_dataset[i] for i in range(min(prompts, len(session.train_dataset)))]
+    rows = [r for r in recs for _ in range(G)]
+    completions = generate(session, [r["prompts"] for r in rows], greedy=False)  # sampled as a training step samples
+    totals = _totals(session, rows, completions).reshape(len(recs), G)
+    n = np.asarray([len(session.tokenizer.encode(t, add_special_tokens=False)) for t in completions])
+    lengths = dict(median=int(np.median(n)), p90=int(np.percentile(n, 90)), max=int(n.max()), limit=config.total_generation_steps)
+    zero, truncated = float(np.mean(np.ptp(totals, axis=1) == 0)), float(np.mean(n >= config.total_generation_steps))
+    checks = _checks(config, session, recs, totals)
+    return Preflight(totals.round(4).tolist(), zero, truncated, lengths, checks, _advice(config, zero, truncated, lengths, checks, float(totals.max())))

@@ -655,12 +655,13 @@ def log_file(config: ColabTrainingConfig) -> Path:
 
 class ThirdPartyLog:
     "Within `with`, other libraries' thread and finalizer tracebacks, warnings and log records are written to `path`, not the console"
-    def __init__(self, path: Path | None = None): self.path, self._f = path, None
+    def __init__(self, path: Path | None = None): self.path, self._f, self.kept = path, None, False  # kept: the last write reached `path`
     def write(self, text: str):
-        if self._f is None or self._f.name != str(self.path):
-            try: Path(self.path).parent.mkdir(parents=True, exist_ok=True); self._f = open(self.path, "a")
-            except (OSError, TypeError): self._f = open(os.devnull, "w")  # a read-only folder: dropped, as a console would scroll it away
-        self._f.write(text); self._f.flush()
+        try:
+            if self._f is None or self._f.name != str(self.path): Path(self.path).parent.mkdir(parents=True, exist_ok=True); self._f = open(self.path, "a")
+            self._f.write(text); self._f.flush(); self.kept = self._f.name == str(self.path)
+        except (OSError, TypeError):  # a full disk, a read-only folder: this text is dropped, never the run's own message
+            self._f, self.kept = open(os.devnull, "w"), False
     def flush(self): pass
     def record(self, e: BaseException): self.write("".join(traceback.format_exception(e)))
 
@@ -772,7 +773,7 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
             msg = str(fault) if failed else f"{fault}; {guard._kept()}. Fix it, then run again to resume"
             log.record(e)  # the whole chain of tracebacks, for whoever looks into it
             if os.environ.get("GRPO_COLAB_DEBUG"): raise TrainingFault(msg) from fault
-            raise TrainingFault(f"{msg} (details: {shown_path(log.path)})") from None
+            raise TrainingFault(msg + (f" (details: {shown_path(log.path)})" if log.kept else "")) from None
         if stopped:
             _close(cluster, recorder)
             print(f"{stopped}. To resume, run the same command (or train_grpo with the same config) again.")
