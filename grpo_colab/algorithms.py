@@ -10,7 +10,8 @@ import numpy as np
 from .config import ColabTrainingConfig
 
 # %% auto #0
-__all__ = ['algorithm_config', 'RolloutLengths', 'rollout_health', 'overlong_reward', 'make_learner']
+__all__ = ['algorithm_config', 'RolloutLengths', 'rollout_health', 'overlong_reward', 'mask_truncated', 'masking_truncated',
+           'make_learner']
 
 # %% ../nbs/12_algorithms.ipynb #5fc95697
 def algorithm_config(config: ColabTrainingConfig):
@@ -68,6 +69,22 @@ def overlong_reward(config: ColabTrainingConfig, lengths: RolloutLengths):
         return [float(v) for v in pen * np.clip((L - B - n) / B, -1.0, 0.0)]
     return overlong_penalty
 
+# %% ../nbs/12_algorithms.ipynb #03d964db
+def mask_truncated(example, # a Tunix `TrainExample`, as a learner hands it to the update
+                   limit: int, # the length limit (`total_generation_steps`)
+                  ):
+    "`example` with a zero completion mask on every row that fills all `limit` positions (no end-of-sequence token)"
+    import jax.numpy as jnp
+    m = example.completion_mask
+    return example.replace(completion_mask=jnp.where((m.sum(axis=-1) >= limit)[:, None], jnp.zeros_like(m), m))
+
+def masking_truncated(learner, limit: int):
+    "Make `learner` apply `mask_truncated` to each batch it builds for the update (its metrics are logged before)"
+    build = learner._generate_and_compute_advantage
+    def generate_and_mask(*args, **kwargs): return mask_truncated(build(*args, **kwargs), limit)
+    learner._generate_and_compute_advantage = generate_and_mask
+    return learner
+
 # %% ../nbs/12_algorithms.ipynb #5f3842e0
 def make_learner(config: ColabTrainingConfig, # `algorithm` and its knobs
                  cluster, # Tunix `RLCluster` holding the policy, reference and rollout
@@ -83,5 +100,6 @@ def make_learner(config: ColabTrainingConfig, # `algorithm` and its knobs
     cls = {"dapo": DAPOLearner, "dr_grpo": DrGRPOLearner}.get(config.algorithm, GRPOLearner)
     learner = cls(rl_cluster=cluster, algo_config=algorithm_config(config), reward_fns=fns,
                   metric_fns=[*metric_fns, rollout_health(config, lengths)])
+    if config.mask_truncated_completions: masking_truncated(learner, config.total_generation_steps)
     cluster.actor_trainer.with_rl_metrics_to_log({"kl": np.mean, "pg_clipfrac": np.mean, "entropy": np.mean})
     return learner

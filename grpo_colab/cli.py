@@ -42,7 +42,14 @@ def _parser():
         s.add_argument("--run", required=True, help="the run folder (it holds config.yaml)")
         if name == "ask": s.add_argument("question")
         else: s.add_argument("--out", help="write the export into this folder (default: the run's export/), e.g. when the run is read-only")
+    _samples_parser(sub)
     return p
+
+def _samples_parser(sub):
+    s = sub.add_parser("samples", help="print the completions a run logged at a step (completions.jsonl)")
+    s.add_argument("--run", required=True, help="the run folder (it holds completions.jsonl)")
+    s.add_argument("--step", type=int, help="the step to show (default: the last one logged)")
+    s.add_argument("--n", type=int, help="show at most this many completions (default: all the step logged)")
 
 # %% ../nbs/16_cli.ipynb #3ff44bcc
 def _log_for(config) -> Path:
@@ -67,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args, log) -> int:
     try:
+        if args.command == "samples": return _samples(args)
         if args.command == "train":
             from grpo_colab.export import run_full_pipeline
             config = config_from_args(args)
@@ -97,6 +105,15 @@ def _command(args, log) -> int:
         log.record(e)
         print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
         return 2
+    return 0
+
+# %% ../nbs/16_cli.ipynb #14fd800e
+def _samples(args) -> int:
+    "`grpo-colab samples`: one step's logged completions, each group under its question"
+    from grpo_colab.dashboard import read_completions, completion_lines
+    if args.n is not None and args.n < 1: raise ValueError(f"--n {args.n} is invalid: expected a positive number of completions")
+    rows = read_completions(args.run, args.step)
+    print("\n".join(completion_lines(rows[:args.n] if args.n else rows)))
     return 0
 
 # %% ../nbs/16_cli.ipynb #a60990fb

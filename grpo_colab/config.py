@@ -107,6 +107,8 @@ class ColabTrainingConfig:
     algorithm: str = "grpo" # policy-gradient variant: grpo, dapo (Decoupled Clip and Dynamic sAmpling), dr_grpo (GRPO Done Right) or gspo (Group Sequence Policy Optimization)
     epsilon_high: float | None = None # dapo only: upper clip bound ("clip-higher", >= epsilon); unset or None: 0.28 with dapo
     loss_agg_mode: str | None = "sequence-mean-token-mean" # how per-token losses become one number (see `LOSS_AGG_MODES`); unset or None: the algorithm's (token-mean with dapo, sequence-mean-token-scale with dr_grpo)
+    mask_truncated_completions: bool = False # leave completions that hit total_generation_steps without an end-of-sequence token out of the loss (they still count in the metrics)
+    log_completions: int = 8 # completions per step written to run_dir/completions.jsonl (prompt, completion, each reward, advantage); 0: none
     overlong_buffer: int | None = None # dapo only: the last N tokens before total_generation_steps where reward falls linearly by up to overlong_penalty; None: no shaping
     overlong_penalty: float = 1.0 # dapo only: reward lost by a completion that reaches total_generation_steps (with overlong_buffer)
     reward_weights: dict[str, float] | None = None # reward name -> weight; None: all 1.0
@@ -188,6 +190,7 @@ ALGORITHM_RULES = [ # (field(s), ok(value, config), what is accepted): an algori
     ("overlong_penalty", lambda v, c: c.algorithm == "dapo" or v == 1.0, "1.0 (unused) unless algorithm='dapo'"),
     ("epsilon_high", lambda v, c: v is None or (_number(v) and v >= c.epsilon), lambda c: f"a number >= epsilon={c.epsilon}"),
     ("loss_agg_mode", lambda v, c: v in LOSS_AGG_MODES, f"one of {LOSS_AGG_MODES}"),
+    ("log_completions", lambda v, c: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "an integer >= 0 (completions kept per step; 0: none)"),
     ("beta", lambda v, c: c.algorithm != "dapo" or v == 0, "0 with algorithm='dapo' (DAPO has no KL term; leave beta unset)"),
     ("overlong_buffer", lambda v, c: v is None or (_pos_int(v) and v <= c.total_generation_steps),
      lambda c: f"None or an integer in [1, total_generation_steps={c.total_generation_steps}]"),
@@ -409,6 +412,8 @@ DEFAULT_WHY = { # field -> why its default is what it is
     "epsilon": "PPO's and GRPO's usual clip range",
     "epsilon_high": "DAPO's 0.28 is used when algorithm='dapo'",
     "loss_agg_mode": "each algorithm's own, as Tunix sets it: GRPO's (and GSPO's) per-sequence mean, DAPO's token-mean, Dr. GRPO's division by the length limit",
+    "mask_truncated_completions": "off, as in TRL: a cut-off completion is still a sample of the policy, and its score (e.g. a missing answer) is a signal; on, the loss learns only from finished answers (DAPO's overlong filtering)",
+    "log_completions": "two groups of the tiny preset, or a few of a larger run: enough to read what the policy writes, a few kB per step",
     "algorithm": "plain GRPO, as in DeepSeekMath and Tunix's example",
     "answer_rel_tol": "exact: 1081 is not 1080",
     "show_rubric": "criteria the policy cannot see cannot be copied into its answer",

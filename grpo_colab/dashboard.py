@@ -13,7 +13,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['SampleLog', 'load_metrics', 'reward_keys', 'draw_curves', 'plot_metrics', 'in_notebook', 'Dashboard',
-           'quiet_progress', 'TensorBoardLog', 'read_tensorboard']
+           'quiet_progress', 'TensorBoardLog', 'read_tensorboard', 'read_completions', 'completion_lines']
 
 # %% ../nbs/10_dashboard.ipynb #f653cdb4
 class SampleLog:
@@ -27,21 +27,22 @@ class SampleLog:
     def __call__(self, prompts, completions, rewards, advantages=None, **kw):
         n = len(completions)
         each = {f.__name__: list(f.last_scores) for f in self.reward_fns if len(getattr(f, "last_scores", ())) == n}
-        groups = {}
+        groups, asked, questions = {}, {}, kw.get("question")  # the question without the prompt's template, where the data has one
         for i in range(n):
             p = str(prompts[i])
             if p not in groups and len(groups) == self.prompts: break
+            asked.setdefault(p, None if questions is None else str(questions[i]))
             groups.setdefault(p, []).append(dict(
                 completion=str(completions[i]), reward=float(rewards[i]), rewards={k: float(v[i]) for k, v in each.items()},
                 advantage=None if advantages is None else float(np.asarray(advantages)[i])))
-        self.latest, self.batches = [dict(prompt=p, samples=s) for p, s in groups.items()], self.batches + 1
+        self.latest, self.batches = [dict(prompt=p, question=asked[p], samples=s) for p, s in groups.items()], self.batches + 1
         return {}
 
 # %% ../nbs/10_dashboard.ipynb #b7659f66
-def _run_file(run) -> Path:
+def _run_file(run, name: str = "metrics.jsonl") -> Path:
     if hasattr(run, "run_dir"): run = run.run_dir
     p = Path(run)
-    return p if p.suffix == ".jsonl" else p / "metrics.jsonl"
+    return p if p.suffix == ".jsonl" else p / name
 
 def load_metrics(run, # a run folder, its `metrics.jsonl`, or a config (its `run_dir`)
                 ) -> tuple[list[dict], list[str]]:
@@ -160,6 +161,7 @@ class Dashboard:
         self.records, self.times, self.t0 = {int(r["step"]): dict(r) for r in history if "step" in r}, [], time.perf_counter()
         self._drawn, self._cost = 0.0, 0.0
         self.samples.reward_fns = list(reward_fns)
+        self.notes = [(int(r["step"]), m) for r in history if "step" in r for m in (r.get("notes") or {}).values()]
         if getattr(self, "bar", None) is not None: self.bar.max, self.bar.value = max(total_steps, 1), start_step
         return self
 
@@ -203,7 +205,8 @@ class Dashboard:
         out = []
         for g in self.samples.latest:
             best = max(g["samples"], key=lambda x: x["reward"])
-            out.append(f"  best of {len(g['samples'])} (reward {best['reward']:.2f}): {_short(best['completion'], width)}")
+            asked = f" for {_short(g['question'], 60)!r}" if g.get("question") else ""
+            out.append(f"  best of {len(g['samples'])} (reward {best['reward']:.2f}){asked}: {_short(best['completion'], width)}")
         return out
 
     def samples_html(self, width: int = 300) -> str:
@@ -211,13 +214,19 @@ class Dashboard:
         if not self.samples.latest: return ""
         e, rows = html.escape, []
         for g in self.samples.latest:
-            rows.append(f"<tr><td colspan='3' style='text-align:left'><b>prompt</b> …{e(' '.join(g['prompt'].split())[-width:])}</td></tr>")
-            for s in sorted(g["samples"], key=lambda x: -x["reward"]):
+            asked = e(_short(g["question"], width)) if g.get("question") else "…" + e(" ".join(g["prompt"].split())[-width:])
+            for i, s in enumerate(sorted(g["samples"], key=lambda x: -x["reward"])):
                 each = ", ".join(f"{k} {v:.2f}" for k, v in s["rewards"].items())
-                rows.append(f"<tr><td style='text-align:right'>{s['reward']:.2f}</td><td style='text-align:left'>{e(each)}</td>"
+                q = f"<td rowspan='{len(g['samples'])}' style='text-align:left;vertical-align:top'>{asked}</td>" if i == 0 else ""
+                rows.append(f"<tr>{q}<td style='text-align:right'>{s['reward']:.2f}</td><td style='text-align:left'>{e(each)}</td>"
                             f"<td style='text-align:left;white-space:pre-wrap' title='{e(s['completion'])}'>{e(_short(s['completion'], width))}</td></tr>")
-        return (f"<b>latest samples</b> (rollout {self.samples.batches})<table><tr><th>reward</th><th>each reward</th>"
+        return (f"<b>latest samples</b> (rollout {self.samples.batches})<table><tr><th>question</th><th>reward</th><th>each reward</th>"
                 f"<th>completion</th></tr>{''.join(rows)}</table>")
+
+    def notes_html(self) -> str:
+        "The run's health notes so far (see `health_notes` in `13_train`), as an HTML list"
+        if not self.notes: return ""
+        return "<b>notes</b><ul>" + "".join(f"<li>step {s}: {html.escape(m)}</li>" for s, m in self.notes) + "</ul>"
 
     def step(self, rec: dict):
         "A step's rollout is done: its rewards, lengths and time (loss and KL follow in `write`)"
@@ -229,8 +238,11 @@ class Dashboard:
         elif self.mode == "widget": self._refresh()
 
     def write(self, rec: dict):
-        "A step's complete record"
+        "A step's complete record; its health notes are shown once (lines: printed at once)"
         self.records.setdefault(int(rec["step"]), {}).update(rec)
+        for m in (rec.get("notes") or {}).values():
+            self.notes.append((int(rec["step"]), m))
+            if self.mode == "text": self._emit(f"  note (step {rec['step']}): {m}")
         if self.mode == "widget": self._refresh()
 
     def close(self):
@@ -240,14 +252,16 @@ class Dashboard:
 
     def _print(self):
         self._printed = self.last_step
-        for l in [self.line()] + self.sample_lines():
-            self.lines.append(l)
-            print(l, file=self.out or sys.stdout, flush=True)
+        for l in [self.line()] + self.sample_lines(): self._emit(l)
+
+    def _emit(self, l: str):
+        self.lines.append(l)
+        print(l, file=self.out or sys.stdout, flush=True)
 
     def _refresh(self, force=False):
         self.bar.value = self.last_step
         self.status.value = html.escape(self.line().split(" | ", 1)[-1])
-        self.table.value = self.samples_html()
+        self.table.value = self.notes_html() + self.samples_html()
         t = time.perf_counter()
         if force or t - self._drawn >= max(self.redraw_s, 10 * self._cost):  # drawing never takes over a fast run
             draw_curves(self.history, self.fig)
@@ -296,4 +310,37 @@ def read_tensorboard(logdir: Path, # a folder of TensorBoard event files
             ev = event_pb2.Event.FromString(data[i + 12:i + 12 + n])
             i += 16 + n
             for v in ev.summary.value: out.setdefault(v.tag, []).append((int(ev.step), float(v.simple_value)))
+    return out
+
+# %% ../nbs/10_dashboard.ipynb #4778ac89
+def read_completions(run, # a run folder, its `completions.jsonl`, or a config (its `run_dir`)
+                     step: int | None = None, # the step to read; None: the latest one logged
+                    ) -> list[dict]:
+    "The rows of `completions.jsonl` logged at `step`, in the order written (a half-written last line is skipped)"
+    p = _run_file(run, "completions.jsonl")
+    if not p.exists():
+        raise ValueError(f"no completions.jsonl in {str(p.parent)!r}: no step was logged yet (or log_completions=0), or this is not a run folder")
+    rows = []
+    for line in p.read_text().splitlines():
+        try: rows.append(json.loads(line))
+        except json.JSONDecodeError: continue  # cut by a kill or still being written: the next resume repairs it
+    steps = sorted({r["step"] for r in rows})
+    if not steps: raise ValueError(f"{str(p)!r} holds no complete row yet")
+    if step is None: step = steps[-1]
+    if step not in steps: raise ValueError(f"step {step} is not in {str(p)!r}: it holds steps {steps[0]}-{steps[-1]} ({len(steps)} logged)")
+    return [r for r in rows if r["step"] == step]
+
+# %% ../nbs/10_dashboard.ipynb #9bdf4791
+def completion_lines(rows: list[dict], # rows of one step, from `read_completions`
+                     width: int = 160, # completion characters per line at most
+                    ) -> list[str]:
+    "Each group's question, then one line per completion: total, each reward, advantage, the completion"
+    out, group = [], None
+    for r in rows:
+        if r.get("group") != group:
+            group = r.get("group")
+            out.append(f"step {r['step']}, group {group}: {_short(r.get('prompt', ''), width)}")
+        each = ", ".join(f"{k} {v:.2f}" for k, v in (r.get("rewards") or {}).items())
+        adv = f", advantage {r['advantage']:+.2f}" if isinstance(r.get("advantage"), (int, float)) else ""
+        out.append(f"  total {r['total']:.2f}" + (f" ({each})" if each else "") + f"{adv}: {_short(r['completion'], width)}")
     return out

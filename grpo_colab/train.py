@@ -24,12 +24,13 @@ from .evaluate import PeriodicEval
 from .algorithms import make_learner
 
 # %% auto #0
-__all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'lr_schedule', 'make_optimizer',
+__all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'TRUNCATED_FRAC', 'KL_WINDOW',
+           'KL_RISE', 'ZERO_LOSS', 'FLAT_REWARD_STEPS', 'FLAT_REWARD_RANGE', 'lr_schedule', 'make_optimizer',
            'schedule_segments', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint', 'MetricsRecorder',
-           'repair_metrics', 'ShareFrozenBase', 'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster',
-           'donate_model_in_update', 'completion_logits_only', 'read_metrics', 'RunLock', 'TrainingStopped',
-           'TrainingFault', 'free_space', 'StepGuard', 'step_health', 'collapse_warnings', 'CollapseWatch', 'log_file',
-           'ThirdPartyLog', 'run_id', 'record_config', 'train_grpo']
+           'repair_metrics', 'CompletionLog', 'repair_completions', 'ShareFrozenBase', 'distinct_param_bytes',
+           'TrainerState', 'LiveAnchorCluster', 'donate_model_in_update', 'completion_logits_only', 'read_metrics',
+           'RunLock', 'TrainingStopped', 'TrainingFault', 'free_space', 'StepGuard', 'step_health', 'collapse_warnings',
+           'CollapseWatch', 'health_notes', 'log_file', 'ThirdPartyLog', 'run_id', 'record_config', 'train_grpo']
 
 # %% ../nbs/13_train.ipynb #578a5ff1
 def lr_schedule(config: ColabTrainingConfig, # learning_rate, warmup_ratio and num_batches
@@ -149,10 +150,14 @@ class MetricsRecorder:
                  kl_enabled: bool = True, # False when beta == 0: Tunix then logs kl = 0.0, which is not a measurement
                  sinks: list = (), # objects with `write(record)` and `close()` (and optionally `step(partial_record)`)
                  lr_at=None, # step -> the learning rate its update used (recorded as `learning_rate`), or None
+                 history: list[dict] = (), # the run's earlier records (a resumed run's): `health_notes` reads them, and what they noted is not said again
+                 wandb_extra=None, # step -> more W&B values for that step's record (the completions table), or None
                 ):
         self.path, self.logger, self.start, self.wandb_run = Path(path), metrics_logger, start_step, wandb_run
         self.kl_enabled, self.sinks, self.lr_at = kl_enabled, list(sinks), lr_at
         self.history, self._pending, self._last, self.extra = [], [], time.perf_counter(), {}
+        self.earlier, self.wandb_extra = list(history)[-100:], wandb_extra  # health notes look back 20 steps at most
+        self.said = {k for r in self.earlier for k in (r.get("notes") or {})}
 
     def _actor(self, name, step):
         if not self.logger.metric_exists("actor", name, "train"): return None
@@ -190,13 +195,16 @@ class MetricsRecorder:
 
     def _write(self, rec):
         rec.update(self.extra.pop(rec["step"], {}))
+        notes = {k: m for k, m in health_notes(self.earlier + self.history[-100:] + [rec]).items() if k not in self.said}
+        if notes: rec["notes"], self.said = notes, self.said | set(notes)  # each said once, at the step it became true
         self.history.append(rec)
         try:
             with self.path.open("a") as f: f.write(json.dumps(rec) + "\n")
         except OSError as e:  # a full disk or a folder turned read-only: stop, naming it (TrainingFault is defined below)
             raise TrainingFault(f"could not write step {rec['step']}'s metrics to {str(self.path)!r} ({e.strerror or e}; "
                                 f"{free_space(self.path)})") from e
-        if self.wandb_run is not None: self.wandb_run.log({k: _float(v) for k, v in rec.items()}, step=rec["step"])
+        if self.wandb_run is not None:
+            self.wandb_run.log({k: _float(v) for k, v in rec.items()} | (self.wandb_extra(rec["step"]) if self.wandb_extra else {}), step=rec["step"])
         for s in self.sinks: s.write({k: _float(v) for k, v in rec.items()})
 
     def finish(self):
@@ -229,6 +237,64 @@ def repair_metrics(path: Path, # a run's metrics.jsonl
     tmp.write_text("".join(json.dumps(r) + "\n" for r in out))
     os.replace(tmp, path)
     return out
+
+# %% ../nbs/13_train.ipynb #57944b52
+class CompletionLog:
+    "A Tunix metric function: the first `n` completions of each step, with each reward and the advantage, appended to `path` (one write a step)"
+    def __init__(self, path: Path, # the run's `completions.jsonl`
+                 n: int, # completions per step to keep (`log_completions`)
+                 num_generations: int, # completions per prompt: row i belongs to group i // num_generations
+                 reward_fns: list = (), # the checked rewards: their `last_scores` are each row's `rewards`
+                 step=None, # () -> the step being trained; None: count the calls
+                 keep_tables: bool = False, # keep each step's rows until `wandb_table` takes them (with use_wandb)
+                ):
+        self.path, self.n, self.G, self.fns, self.step = Path(path), n, num_generations, list(reward_fns), step
+        self.tables, self.logged = {} if keep_tables else None, {}
+
+    def __call__(self, prompts, completions, rewards, advantages=None, question=None, **kwargs):
+        step = self.step() if self.step else len(self.logged) + 1
+        first, k = self.logged.get(step, 0), min(self.n - self.logged.get(step, 0), len(completions))  # a step called twice keeps n in all
+        scores = {f.__name__: list(getattr(f, "last_scores", [])) for f in self.fns}
+        adv = None if advantages is None else np.asarray(advantages, dtype=np.float64).ravel()
+        asked = prompts if question is None else question
+        rows = [dict(step=step, group=(first + i) // self.G, prompt=str(asked[i]), completion=str(completions[i]),
+                     rewards={f: _json_number(float(v[i])) for f, v in scores.items() if len(v) == len(completions)},
+                     total=_json_number(float(rewards[i])), advantage=None if adv is None else _json_number(float(adv[i]))) for i in range(max(k, 0))]
+        if not rows: return {}
+        self.logged[step] = first + len(rows)
+        try:
+            with self.path.open("a") as f: f.write("".join(json.dumps(r) + "\n" for r in rows))  # the whole step at once
+        except OSError as e:
+            raise TrainingFault(f"could not write step {step}'s completions to {str(self.path)!r} ({e.strerror or e}; {free_space(self.path)})") from e
+        if self.tables is not None: self.tables.setdefault(step, []).extend(rows)
+        return {}
+
+    def wandb_table(self, step: int) -> dict:
+        "{'completions': a `wandb.Table` of `step`'s rows}, or {} when it has none; the rows are then let go"
+        rows = (self.tables or {}).pop(step, None)
+        if not rows: return {}
+        import wandb
+        names = list(rows[0]["rewards"])
+        cols = ["step", "group", "prompt", "completion", "total", "advantage"]
+        return {"completions": wandb.Table(columns=cols + names, data=[[r[c] for c in cols] + [r["rewards"].get(k) for k in names] for r in rows])}
+
+# %% ../nbs/13_train.ipynb #1eb9ae84
+def repair_completions(path: Path, # a run's completions.jsonl
+                       step: int, # the step training resumes from
+                      ) -> int:
+    "Keep only the rows of steps 1..`step` in `path` (and no cut line); return how many are kept"
+    import os
+    path = Path(path)
+    if not path.exists(): return 0
+    keep = []
+    for line in path.read_text().splitlines():
+        try: r = json.loads(line)
+        except ValueError: continue  # cut by a kill or a full disk
+        if isinstance(r, dict) and isinstance(r.get("step"), int) and 1 <= r["step"] <= step: keep.append(line)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(l + "\n" for l in keep))
+    os.replace(tmp, path)
+    return len(keep)
 
 # %% ../nbs/13_train.ipynb #fa3a0abe
 from tunix.sft.hooks import TrainingHooks
@@ -640,6 +706,42 @@ class CollapseWatch:
             out["alarm/collapse" if k == "collapse" else "alarm/constant_reward"] = (1.0, np.max)
         return out
 
+# %% ../nbs/13_train.ipynb #bf4350e5
+TRUNCATED_FRAC = 0.5 # share of a step's completions cut at total_generation_steps above which most answers never end
+KL_WINDOW = 10 # steps over which the KL's rise is measured
+KL_RISE = 0.1 # rise of the per-token KL over KL_WINDOW steps from which it is growing fast
+ZERO_LOSS = 1e-6 # a loss smaller than this in size counts as 0
+FLAT_REWARD_STEPS = 20 # steps in a row the total reward must stay within FLAT_REWARD_RANGE to count as flat
+FLAT_REWARD_RANGE = 0.05 # spread (max - min) of `rewards/sum` over those steps below which it is flat
+
+def _num(r: dict, k: str):
+    v = r.get(k)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
+
+# %% ../nbs/13_train.ipynb #f47cad1f
+def health_notes(records: list[dict], # metrics records so far in step order, as `metrics.jsonl` holds them
+                ) -> dict[str, str]:
+    "What the latest step's health metrics say, by kind ('truncated', 'kl_growing', 'zero_loss', 'flat_reward'), in plain words"
+    if not records: return {}
+    last, out = records[-1], {}
+    s, cut, loss = last.get("step"), _num(last, "completions/truncated_frac"), _num(last, "loss")
+    if cut is not None and cut > TRUNCATED_FRAC:
+        out["truncated"] = (f"most completions ({cut:.0%} at step {s}) hit the length limit without ending: raise total_generation_steps "
+                            "or ask for shorter answers (e.g. in the system prompt); mask_truncated_completions=True leaves them out of the loss")
+    kl = [_num(r, "kl") for r in records[-KL_WINDOW - 1:]]
+    if len(kl) == KL_WINDOW + 1 and None not in kl and kl[-1] - kl[0] >= KL_RISE:
+        out["kl_growing"] = (f"the KL is growing fast ({kl[0]:.3f} to {kl[-1]:.3f} over the last {KL_WINDOW} steps): the policy is moving "
+                             "away from the base model quickly; if the reward is not rising with it, lower learning_rate or raise beta")
+    if last.get("kl_enabled") is False and loss is not None and abs(loss) < ZERO_LOSS:
+        out["zero_loss"] = (f"the loss is about 0 ({loss:.1g} at step {s}), which is expected with beta=0: each group's advantages average "
+                            "to 0, and so does the loss; its gradient still trains the policy (watch the reward, not the loss)")
+    r = [_num(x, "rewards/sum") for x in records[-FLAT_REWARD_STEPS:]]
+    if len(r) == FLAT_REWARD_STEPS and None not in r and max(r) - min(r) <= FLAT_REWARD_RANGE:
+        out["flat_reward"] = (f"the reward has been flat for {FLAT_REWARD_STEPS} steps (between {min(r):.3f} and {max(r):.3f} up to step {s}): "
+                              "the policy is not improving on it; read the completions (`grpo-colab samples`) and frac_reward_zero_std "
+                              "(groups that all score alike teach nothing)")
+    return out
+
 # %% ../nbs/13_train.ipynb #cbff8805
 import logging, threading, traceback, warnings
 from fastcore.basics import patch
@@ -738,15 +840,19 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
         segments = schedule_segments(config.run_dir, config.num_batches)
         _announce(config, segments, start)
         repair_metrics(config.run_dir / "metrics.jsonl", start)
+        repair_completions(config.run_dir / "completions.jsonl", start)
         t0 = time.perf_counter()
         enable_compilation_cache(config)  # (prepare_colab_session did it too, unless the session came from another config)
         cluster = _cluster(config, session, make_optimizer(config, segments))
         guard = StepGuard(config, cluster, time.time())
         view = Dashboard(display, log_every, f"GRPO {config.experiment_name}") if isinstance(display, str) else display
         view.begin(config.num_batches, start, read_metrics(config.run_dir), session.reward_fns)
-        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, _wandb_run(config),
+        wandb_run = _wandb_run(config)
+        logged = CompletionLog(config.run_dir / "completions.jsonl", config.log_completions, config.num_generations, session.reward_fns,
+                               guard.step, keep_tables=wandb_run is not None)
+        recorder = MetricsRecorder(config.run_dir / "metrics.jsonl", cluster._rl_metrics_logger, start, wandb_run,
                                    kl_enabled=config.beta != 0, sinks=[TensorBoardLog(config.run_dir / "tensorboard"), view],
-                                   lr_at=_lr_at(config, segments))
+                                   lr_at=_lr_at(config, segments), history=read_metrics(config.run_dir), wandb_extra=logged.wandb_table)
         if config.beta == 0: print("beta=0: no reference model in the GRPO cluster, KL off (metrics say kl_enabled=false)")
         cluster.with_external_metrics_logger(recorder)
         sharing = ShareFrozenBase(session.base_model, session.lora_model)
@@ -760,7 +866,7 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
                 if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
             sharing.after_step.append(held_out)
         watch = CollapseWatch(config.num_generations, session.reward_fns, guard.step)  # warns when every completion scores alike
-        learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples, watch])
+        learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples, watch, logged])
         stopped = None
         try:
             with guard, completion_logits_only():  # vocabulary logits only for the completion positions
