@@ -6,7 +6,7 @@ Docs: https://grpo-colab.github.io/grpo_colab/cli.html.md"""
 
 # %% ../nbs/16_cli.ipynb #c8139851
 from __future__ import annotations
-import argparse, os, sys, tempfile
+import argparse, dataclasses, os, sys, tempfile
 from pathlib import Path
 from .config import ColabTrainingConfig, parse_overrides
 from .export import TrainedButFailed
@@ -37,11 +37,17 @@ def _parser():
     t.add_argument("--config", help="a YAML or JSON config file")
     t.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override config fields")
     t.add_argument("--output-dir", help="runs folder (default: the config's output_dir)")
-    for name, help in (("export", "export the latest checkpoint of a run"), ("ask", "ask a trained run a question")):
+    for name, help in (("export", "export the latest (or best, or a given) checkpoint of a run"), ("ask", "ask a trained run a question")):
         s = sub.add_parser(name, help=help)
         s.add_argument("--run", required=True, help="the run folder (it holds config.yaml)")
         if name == "ask": s.add_argument("question")
-        else: s.add_argument("--out", help="write the export into this folder (default: the run's export/), e.g. when the run is read-only")
+        else:
+            s.add_argument("--out", help="write the export into this folder (default: the run's export/), e.g. when the run is read-only")
+            pick = s.add_mutually_exclusive_group()
+            pick.add_argument("--best", action="store_true", help="export the checkpoint with the best held-out evaluation (needs eval_every)")
+            pick.add_argument("--step", type=int, help="export the checkpoint of this step")
+            s.add_argument("--gguf", nargs="?", const="f16", metavar="{f16,bf16,q8_0}",
+                           help="also write the merged model as one GGUF file (default type f16; writes the merged checkpoint too)")
     _samples_parser(sub)
     return p
 
@@ -89,7 +95,8 @@ def _command(args, log) -> int:
             log.path = _log_for(config)
             if args.command == "export":
                 from grpo_colab.export import export_checkpoint
-                export_checkpoint(config, out=args.out)
+                if args.gguf: config = dataclasses.replace(config, export_merged=True, export_gguf=args.gguf)  # refused here if unknown
+                export_checkpoint(config, out=args.out, which="best" if args.best else args.step or "latest")
             else:
                 from grpo_colab.export import load_trained, quick_test
                 quick_test(config, load_trained(config), args.question)

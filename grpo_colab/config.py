@@ -146,6 +146,7 @@ class ColabTrainingConfig:
     save_to_drive: bool = False # put runs on Google Drive (Colab only)
     drive_folder: str = "/content/drive/MyDrive/grpo_colab" # runs folder on Google Drive, used with save_to_drive
     export_merged: bool = True # also write the merged Hugging Face checkpoint when exporting
+    export_gguf: str | None = None # also write the merged model as one GGUF file for llama.cpp and Ollama: 'f16', 'bf16' or 'q8_0' (needs export_merged); None: no GGUF
     checkpoint_every: int = 50 # save a checkpoint every N steps
     max_checkpoints_to_keep: int = 3 # older checkpoints beyond this many are deleted
     resume: bool = True # continue from the latest checkpoint of this experiment
@@ -297,6 +298,7 @@ def _check_reward_weights(c):
     for k, w in (c.reward_weights or {}).items(): _check(_number(w), f"reward_weights[{k!r}]", w, "a finite number")
 
 _DTYPES = ("auto", "float32", "bfloat16", "float16")
+_GGUF_TYPES = ("f16", "bf16", "q8_0")
 _TAGS = ("reasoning_start", "reasoning_end", "answer_start", "answer_end")
 
 RULES = [ # (field(s), ok(value, config), what is accepted), or a function of the config that raises
@@ -318,6 +320,9 @@ RULES = [ # (field(s), ok(value, config), what is accepted), or a function of th
     ("top_k", lambda v, c: v is None or (isinstance(v, int) and v > 0), "None or a positive integer"),
     (("warmup_ratio", "weight_decay"), lambda v, c: 0 <= v < 1, "a number in [0, 1)"),
     ("dtype", lambda v, c: v in _DTYPES, f"one of {_DTYPES}"),
+    ("export_gguf", lambda v, c: v is None or v in _GGUF_TYPES, "None, 'f16', 'bf16' or 'q8_0'"),
+    lambda c: c.export_gguf is None or c.export_merged or _check(False, "export_gguf", c.export_gguf,
+        "None while export_merged=False: the GGUF file is written from the merged checkpoint; set export_merged=True, or export_gguf=None"),
     ("mesh_shape", lambda v, c: v == "auto" or (isinstance(v, tuple) and len(v) == 2 and all(isinstance(i, int) and i > 0 for i in v)),
      '"auto" or a pair of positive integers (fsdp, tp)'),
     ("experiment_name", lambda v, c: bool(v) and "/" not in v and v not in (".", ".."), "a non-empty folder name without '/'"),
@@ -426,6 +431,7 @@ DEFAULT_WHY = { # field -> why its default is what it is
     "max_grad_norm": _TUNIX,
     "save_to_drive": "Drive exists only on Colab, and must be mounted",
     "export_merged": "a merged checkpoint loads anywhere, without PEFT",
+    "export_gguf": "a GGUF file is a second copy of the model's size; write it when you will run llama.cpp or Ollama",
     "checkpoint_every": "a disconnected Colab runtime loses at most 50 steps",
     "max_checkpoints_to_keep": "room to step back from a bad step without filling Drive",
     "resume": "Colab disconnects: running the notebook again continues the run",

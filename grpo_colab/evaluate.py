@@ -6,8 +6,10 @@ Docs: https://grpo-colab.github.io/grpo_colab/evaluate.html.md"""
 
 # %% ../nbs/11_evaluate.ipynb #2bd6dc18
 from __future__ import annotations
-import math
+import json, math, os, shutil
+from pathlib import Path
 from dataclasses import dataclass
+from fastcore.basics import patch
 import numpy as np
 from .config import ColabTrainingConfig
 from .data import has_answers
@@ -15,7 +17,8 @@ from .rewards import format_regex, extract_answer, answer_score
 from .session import ColabSession, generate
 
 # %% auto #0
-__all__ = ['EvalResult', 'evaluate', 'evaluation_table', 'hacking_alarm', 'PeriodicEval']
+__all__ = ['BEST_BY', 'EvalResult', 'evaluate', 'evaluation_table', 'hacking_alarm', 'held_out_score', 'PeriodicEval',
+           'keep_best', 'best_checkpoint']
 
 # %% ../nbs/11_evaluate.ipynb #640ea149
 @dataclass(repr=False)
@@ -97,15 +100,27 @@ def hacking_alarm(evals: list[dict], # one per evaluation: `step`, `reward` (mea
                 "rather than the task (reward hacking). Read its completions (evaluate(config, session)), and check the reward weights.")
     return None
 
+# %% ../nbs/11_evaluate.ipynb #d74fd0fc
+BEST_BY = ("eval/accuracy", "eval/rewards/sum") # what ranks held-out evaluations: accuracy where the data has answers, else the total reward
+
+def held_out_score(row: dict, # a metrics row (or `PeriodicEval`'s additions to one)
+                  ) -> tuple[str, float] | None:
+    "The (metric, value) that ranks the held-out evaluation in `row`, or None when the row has none"
+    k = next((k for k in BEST_BY if isinstance(row.get(k), (int, float))), None)
+    return None if k is None else (k, float(row[k]))
+
 # %% ../nbs/11_evaluate.ipynb #154716c0
 class PeriodicEval:
-    "Held-out evaluation every `config.eval_every` steps during training, with the reward-hacking alarm"
+    "Held-out evaluation every `config.eval_every` steps during training, with the reward-hacking alarm and the best step so far"
     def __init__(self, config: ColabTrainingConfig, session: ColabSession, window: int = 3):
         self.config, self.session, self.window = config, session, window
-        self.evals, self.alarmed = [], False
+        self.evals, self.alarmed, self.new_best = [], False, False
+        kept = best_checkpoint(config.checkpoint_dir)  # a resumed run's best so far
+        self.best = kept[1] if kept else None
 
     def __call__(self, step: int, history: list[dict]) -> dict:
         "Metrics to add to step `step`'s row (empty when this step is not evaluated); `history` holds the rows so far"
+        self.new_best = False
         if not self.config.eval_every or step % self.config.eval_every: return {}
         m = evaluate(self.config, self.session, max_examples=self.config.eval_examples, show=False).metrics
         since = self.evals[-1]["step"] if self.evals else 0
@@ -114,6 +129,9 @@ class PeriodicEval:
                                accuracy=m.get("accuracy"), examples=m["examples"]))
         out = {"eval/accuracy": m.get("accuracy"), "eval/format_rate": m["format_rate"], "eval/rewards/sum": m["rewards/sum"]}
         out = {k: v for k, v in out.items() if v is not None}
+        metric, score = held_out_score(out)
+        if self.best is None or self.best.get("metric") != metric or score > self.best["score"]:  # ties keep the earlier step
+            self.best, self.new_best = dict(step=step, metric=metric, score=score, examples=m["examples"]), True
         msg = None if self.alarmed else hacking_alarm(self.evals, self.window)
         if msg:
             self.alarmed = True
@@ -121,3 +139,41 @@ class PeriodicEval:
             tqdm.write(f"WARNING (step {step}): {msg}")  # above the progress bar, not inside it
             out["alarm/reward_hacking"] = 1.0
         return out
+
+# %% ../nbs/11_evaluate.ipynb #c4066bd0
+def _link_or_copy(src, dst):
+    try: os.link(src, dst)
+    except OSError: shutil.copy2(src, dst)  # a file system without hard links (Google Drive): a copy
+
+def keep_best(checkpoint_dir: Path, # the run's checkpoints folder
+              step: int, # the checkpoint to keep: `checkpoint_dir/actor/<step>`
+              record: dict, # why it is the best: `step`, `metric`, `score`, `examples` (written as held_out.json)
+             ) -> Path:
+    "Keep checkpoint `step` as `checkpoint_dir/best/<step>` (linked, or copied; no optimizer state) with `record`; drop the previous best"
+    best = Path(checkpoint_dir) / "best"
+    dest, tmp = best / str(step), best / f"{step}.partial"
+    best.mkdir(parents=True, exist_ok=True)
+    if tmp.exists(): shutil.rmtree(tmp)  # only ever our own unfinished copy
+    shutil.copytree(Path(checkpoint_dir) / "actor" / str(step), tmp, copy_function=_link_or_copy,
+                    ignore=shutil.ignore_patterns("optimizer_state"))
+    (tmp / "held_out.json").write_text(json.dumps(record, indent=2))
+    if dest.exists(): shutil.rmtree(dest)  # the same step kept again (a run resumed before it)
+    tmp.rename(dest)
+    for old in best.iterdir():
+        if old != dest and old.name.isdigit(): shutil.rmtree(old)
+    return dest
+
+# %% ../nbs/11_evaluate.ipynb #afccbd16
+def best_checkpoint(checkpoint_dir: Path, # the run's checkpoints folder
+                   ) -> tuple[Path, dict] | None:
+    "The kept best checkpoint `checkpoint_dir/best/<step>` and its record, or None when the run has none"
+    found = []
+    for d in (Path(checkpoint_dir) / "best").glob("*"):
+        try: found.append((d, json.loads((d / "held_out.json").read_text()))) if d.name.isdigit() else None
+        except (OSError, ValueError): continue  # not a finished copy
+    return max(found, key=lambda f: (f[1].get("score", -math.inf), -int(f[0].name))) if found else None
+
+@patch
+def keep(self: PeriodicEval, step: int) -> Path:
+    "Keep checkpoint `step`, which holds the weights of the best evaluation so far, apart from pruning"
+    return keep_best(self.config.checkpoint_dir, step, self.best)

@@ -13,13 +13,15 @@ import jax
 from .config import ColabTrainingConfig
 from .data import format_prompt
 from .session import ColabSession, prepare_colab_session, prepare_inference_session, generate, shown_path
-from .train import TrainerState, train_grpo, read_metrics, usable_checkpoint, free_space, RunLock
+from .train import TrainerState, train_grpo, read_metrics, usable_checkpoint, free_space, RunLock, checkpoint_problem, _expected
+from .session import checkpoint_steps
+from .evaluate import best_checkpoint, held_out_score
 from .models import resolve_model_dir, set_lora_state
-from .hf import save_peft_adapter, save_merged_checkpoint
+from .hf import save_peft_adapter, save_merged_checkpoint, save_gguf
 
 # %% auto #0
-__all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'config_for_run', 'restore_latest', 'load_trained', 'export_lock',
-           'show_markdown', 'export_checkpoint', 'quick_test', 'TrainedButFailed', 'run_full_pipeline']
+__all__ = ['DEFAULT_TEST_QUESTION', 'read_lora_checkpoint', 'config_for_run', 'restore_latest', 'load_trained', 'pick_checkpoint',
+           'export_lock', 'show_markdown', 'export_checkpoint', 'quick_test', 'TrainedButFailed', 'run_full_pipeline']
 
 # %% ../nbs/15_export.ipynb #7e2d4aaa
 def read_lora_checkpoint(step_dir: Path) -> dict[str, np.ndarray]:
@@ -72,6 +74,61 @@ def load_trained(run: str | Path | ColabTrainingConfig) -> ColabSession:
     print(f"restored step {restore_latest(session)}")
     return session
 
+# %% ../nbs/15_export.ipynb #d1c8b0c4
+def _evaluations(config: ColabTrainingConfig) -> dict[int, tuple[str, float]]:
+    "The run's held-out evaluations in metrics.jsonl: {step: (metric, value)}"
+    return {r["step"]: s for r in read_metrics(config.run_dir) if (s := held_out_score(r))}
+
+def _steps_there(d: Path) -> str:
+    "The checkpoint steps a run has, for messages"
+    kept = best_checkpoint(d)
+    steps = [str(s) for s in checkpoint_steps(d)] + ([f"{kept[0].name} (best held-out)"] if kept else [])
+    return ", ".join(steps) if steps else "none (train first)"
+
+def _best_line(step: int, rec: dict, evals: dict) -> str:
+    what = "accuracy" if rec["metric"] == "eval/accuracy" else "total reward"
+    n = max(len(evals), 1)
+    return (f"step {step}: best held-out {what} {rec['score']:.2f} of {n} evaluation{'s' * (n > 1)}"
+            f" ({rec['examples']} held-out prompts each; ties keep the earlier step)")
+
+# %% ../nbs/15_export.ipynb #fc1c3e2a
+def _pick_best(config: ColabTrainingConfig, evals: dict) -> tuple[Path, str]:
+    d, kept = config.checkpoint_dir, best_checkpoint(config.checkpoint_dir)
+    if kept is None and not evals:
+        if not checkpoint_steps(d): raise FileNotFoundError(f"no checkpoint under {str(d)!r}: run train_grpo first")
+        raise ValueError("no held-out evaluation in this run: set eval_every, or export which='latest'")
+    if kept is None:  # evaluated, but nothing kept apart: the best step's checkpoint, if pruning left it
+        s = max(evals, key=lambda k: (evals[k][1], -k))
+        if not (d / "actor" / str(s)).is_dir():
+            raise ValueError(f"the best held-out step, {s}, has no checkpoint left (the steps there are {_steps_there(d)}): "
+                             "export which='latest' or one of those steps")
+        kept = d / "actor" / str(s), dict(step=s, metric=evals[s][0], score=evals[s][1], examples=config.eval_examples)
+    return kept[0], _best_line(int(kept[0].name), kept[1], evals)
+
+# %% ../nbs/15_export.ipynb #4ae6cf15
+def pick_checkpoint(config: ColabTrainingConfig, # the run
+                    which: str | int = "latest", # "latest", "best" (held-out evaluation) or a step
+                   ) -> tuple[Path, str]:
+    "The sound checkpoint folder `which` names, and a line saying which step it is and why"
+    if not (which in ("latest", "best") or (isinstance(which, int) and not isinstance(which, bool) and which > 0)):
+        raise ValueError(f"which={which!r} is invalid: expected 'latest', 'best' or a checkpoint step (a positive integer)")
+    d, evals = config.checkpoint_dir, _evaluations(config)
+    if which == "best": ckpt, why = _pick_best(config, evals)
+    elif which == "latest":
+        ckpt = usable_checkpoint(d, config=config)
+        if ckpt is None: raise FileNotFoundError(f"no sound checkpoint under {str(d)!r}: run train_grpo first")
+        kept = best_checkpoint(d)
+        why = f"step {ckpt.name}: the latest checkpoint" + (f"; the best held-out one is step {kept[0].name} (which='best')"
+                                                           if kept and kept[0].name != ckpt.name else "")
+    else:
+        ckpt = next((p for p in (d / "actor" / str(which), d / "best" / str(which)) if p.is_dir()), None)
+        if ckpt is None: raise ValueError(f"step {which} has no checkpoint in this run: the steps there are {_steps_there(d)}")
+        why = f"step {which}: chosen by its step"
+    if int(ckpt.name) in evals and which != "best": why += f" (held-out {evals[int(ckpt.name)][0][5:]} {evals[int(ckpt.name)][1]:.2f})"
+    problem = None if which == "latest" else checkpoint_problem(ckpt, need_optimizer=False, expect=_expected(config, int(ckpt.name)))
+    if problem: raise ValueError(f"step {ckpt.name}'s checkpoint cannot be exported: {problem}")
+    return ckpt, why
+
 # %% ../nbs/15_export.ipynb #1db10402
 import contextlib
 
@@ -107,44 +164,67 @@ def _fresh_dir(base: Path) -> Path:
     while d.exists(): d, i = base.with_name(f"{base.name}-{i}"), i + 1
     return d
 
-def _usage(config: ColabTrainingConfig, out: Path, short: bool = False) -> str:
-    "How to use export `out`; `short`: paths as `shown_path` prints them (for the screen, not the README on disk)"
+def _gguf_usage(config: ColabTrainingConfig, out) -> str:
+    "How to run the export's GGUF file, when there is one"
+    if not config.export_gguf: return ""
+    f = f"model-{config.export_gguf}.gguf"
+    return f"""- `{f}`: the merged model as one GGUF file ({config.export_gguf} matrices, with its tokenizer and chat template), and a `Modelfile` for Ollama
+
+Run the GGUF file with llama.cpp: `llama-cli -m {out}/{f}`, or serve it: `llama-server -m {out}/{f}`.
+With Ollama, in `{out}`: `ollama create my-model -f Modelfile` (the Modelfile holds `FROM ./{f}`), then `ollama run my-model`.
+In Python: `AutoModelForCausalLM.from_pretrained("{out}/merged", gguf_file="{out}/{f}", config=AutoConfig.from_pretrained("{out}/merged"))`
+(the configuration from `merged/`: transformers rebuilds only part of it from a GGUF file's metadata).
+grpo_colab checks the GGUF files it writes by loading them with transformers; it does not run llama.cpp or Ollama, so those
+commands are the tools' documented usage.
+"""
+
+# %% ../nbs/15_export.ipynb #42fde1bc
+def _usage(config: ColabTrainingConfig, out: Path, short: bool = False, why: str | None = None) -> str:
+    "How to use export `out`; `short`: paths as `shown_path` prints them (for the screen, not the README on disk); `why`: which step, and why"
     out, run = (shown_path(out), shown_path(config.run_dir)) if short else (out, config.run_dir)
     merged = (f'- `merged/`: merged Hugging Face checkpoint: `AutoModelForCausalLM.from_pretrained("{out}/merged")`, or `vllm serve {out}/merged`'
               if config.export_merged else "- no merged checkpoint (`export_merged=False`): set it to True for a folder that transformers and vLLM load directly")
+    head = f"Checkpoint: {why}\n\n" if why else ""
     return f"""# LoRA export of `{config.model}` trained with GRPO
 
-- `lora_weights.safetensors`: LoRA A/B tensors, keyed by Tunix module path
+{head}- `lora_weights.safetensors`: LoRA A/B tensors, keyed by Tunix module path
 - `lora_config.json`: base model, rank {config.lora_rank}, alpha {config.lora_alpha}, target modules, training config
 - `adapter/`: PEFT adapter: `PeftModel.from_pretrained(base_model, "{out}/adapter")`
 {merged}
-
+{_gguf_usage(config, out)}
 Use it again in Python:
 
 ```python
 from grpo_colab.export import load_trained, quick_test
-session = load_trained("{run}")
+session = load_trained("{out}")
 quick_test(session.config, session, "your question")
 ```
 
-Or from the shell: `grpo-colab ask --run {run} "your question"`
+Or from the shell: `grpo-colab ask --run {run} "your question"` (the run's latest checkpoint)
 """
 
-def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None, into: Path | None = None) -> tuple[Path, Path]:
-    "Export the newest sound checkpoint, with the settings it was trained with; return (checkpoint folder, export folder)"
-    ckpt = usable_checkpoint(config.checkpoint_dir, config=config)
-    if ckpt is None:
-        raise FileNotFoundError(f"no sound checkpoint under {str(config.checkpoint_dir)!r}: run train_grpo first")
-    if (config.run_dir / "config.yaml").exists(): config = config_for_run(config.run_dir, int(ckpt.name))
+# %% ../nbs/15_export.ipynb #18548814
+def _export(config: ColabTrainingConfig, trainer_state: TrainerState | None, into: Path | None = None,
+            which: str | int = "latest") -> tuple[Path, Path]:
+    "Export the checkpoint `which` names, with the settings it was trained with; return (checkpoint folder, export folder)"
+    if config.export_gguf:
+        import importlib.util  # told before any weight is read
+        if importlib.util.find_spec("gguf") is None:
+            raise RuntimeError(f"export_gguf={config.export_gguf!r} needs the gguf package: pip install gguf")
+    ckpt, why = pick_checkpoint(config, which)
+    if (config.run_dir / "config.yaml").exists():  # trained with the settings of its step; written as this call asks
+        config = dataclasses.replace(config_for_run(config.run_dir, int(ckpt.name)),
+                                     export_merged=config.export_merged, export_gguf=config.export_gguf)
     with export_lock(Path(into) if into else config.run_dir / "export"):
-        return _export_step(config, trainer_state, ckpt, _fresh_dir(Path(into or config.run_dir / "export") / f"step_{ckpt.name}"))
+        out = _fresh_dir(Path(into or config.run_dir / "export") / f"step_{ckpt.name}")
+        return _export_step(config, trainer_state, ckpt, out, why)
 
-def _export_step(config, trainer_state, ckpt, out):
+def _export_step(config, trainer_state, ckpt, out, why):
     tensors = read_lora_checkpoint(ckpt)
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists(): shutil.rmtree(tmp)  # only ever our own unfinished export
     tmp.mkdir(parents=True)
-    try: _write_export(config, trainer_state, ckpt, tensors, tmp, out)
+    try: _write_export(config, trainer_state, ckpt, tensors, tmp, out, why)
     except Exception as e:
         shutil.rmtree(tmp, ignore_errors=True)  # our own staging folder; the checkpoint is untouched
         if isinstance(e, (ValueError, FileExistsError)): raise
@@ -152,32 +232,42 @@ def _export_step(config, trainer_state, ckpt, out):
                            f"{free_space(out)}); the checkpoint is untouched") from e
     tmp.rename(out)
     print(f"exported step {ckpt.name} ({len(tensors)} LoRA tensors) to {shown_path(out)}")
-    if config.save_to_drive:
-        print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
-    show_markdown(_usage(config, out, short=True))
+    if config.save_to_drive: print(f"zipped: {shutil.make_archive(str(out), 'zip', out)}")
+    show_markdown(_usage(config, out, short=True, why=why))
     return ckpt, out
 
+# %% ../nbs/15_export.ipynb #3700a67b
 def export_checkpoint(config: ColabTrainingConfig, # the run's config
                       trainer_state: TrainerState | None = None, # what `train_grpo` returned (optional)
                       out: str | Path | None = None, # the folder that receives `step_<N>/`; None: the run's `export/`
+                      which: str | int = "latest", # "latest", "best" (held-out evaluation, see `pick_checkpoint`) or a step
                      ) -> str:
-    "Export the newest sound checkpoint's LoRA weights, with the settings it was trained with; return the checkpoint's path"
-    return str(_export(config, trainer_state, out)[0])
+    "Export a checkpoint's LoRA weights (the latest, the best held-out one, or a step), with the settings it was trained with; return its path"
+    return str(_export(config, trainer_state, out, which)[0])
 
-def _write_export(config, trainer_state, ckpt, tensors, tmp, out):
+def _note(card: Path, why: str):
+    "Say in a card which checkpoint it is, and that its metrics are that step's"
+    text = card.read_text()
+    card.write_text(text.replace("## Use", f"## Checkpoint\n\n{why}. The metrics below are that step's.\n\n## Use", 1))
+
+# %% ../nbs/15_export.ipynb #84306784
+def _write_export(config, trainer_state, ckpt, tensors, tmp, out, why):
     from safetensors.numpy import save_file
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(tmp / "lora_weights.safetensors"))
-    metrics = (trainer_state.metrics if trainer_state else None) or read_metrics(config.run_dir)
+    metrics, step = (trainer_state.metrics if trainer_state else None) or read_metrics(config.run_dir), int(ckpt.name)
+    row = next((r for r in metrics if r.get("step") == step), None)  # the exported step's own metrics
     meta = dict(base_model=config.model, model_source=config.model_source or config.model_spec.hf_id or "packaged tiny-gemma3",
                 family=config.model_spec.family, rank=config.lora_rank, alpha=config.lora_alpha,
-                target_modules=list(config.lora_targets), step=int(ckpt.name), tensors=len(tensors),
-                final_metrics=metrics[-1] if metrics else None, training_config=config.to_dict())
+                target_modules=list(config.lora_targets), step=step, chosen=why, tensors=len(tensors),
+                step_metrics=row, final_metrics=metrics[-1] if metrics else None, training_config=config.to_dict())
     (tmp / "lora_config.json").write_text(json.dumps(meta, indent=2))
-    (tmp / "README.md").write_text(_usage(config, out))
-    final = metrics[-1] if metrics else None
-    save_peft_adapter(config, tensors, tmp / "adapter", final, final_dir=out / "adapter")
+    (tmp / "README.md").write_text(_usage(config, out, why=why))
+    _note(save_peft_adapter(config, tensors, tmp / "adapter", row, final_dir=out / "adapter") / "README.md", why)
     if config.export_merged:
-        save_merged_checkpoint(config, resolve_model_dir(config), tensors, tmp / "merged", final, final_dir=out / "merged")
+        _note(save_merged_checkpoint(config, resolve_model_dir(config), tensors, tmp / "merged", row, final_dir=out / "merged") / "README.md", why)
+    if config.export_gguf:
+        f = save_gguf(tmp / "merged", tmp / f"model-{config.export_gguf}.gguf", config.export_gguf, name=f"{config.experiment_name} step {step}")
+        (tmp / "Modelfile").write_text(f"FROM ./{f.name}\n")
 
 # %% ../nbs/15_export.ipynb #c50bf2a0
 DEFAULT_TEST_QUESTION = "What is the sum of the first five positive integers?"

@@ -556,6 +556,7 @@ class StepGuard:
         self.deadline = t0 + 60 * config.max_train_minutes if config.max_train_minutes else None
         self.stop_reason, self.failed, self.saved_step = None, False, None
         self._last, self.step_s, self.save_s = time.time(), 0.0, 0.0
+        self.held_out = None  # step -> True when a held-out evaluation of its weights is a new best (see `PeriodicEval`)
 
     def step(self) -> int: return int(self.cluster.global_steps) + 1  # the step being trained
 
@@ -572,7 +573,8 @@ class StepGuard:
                                 f"or a non-finite loss); {self._kept()}. Lower learning_rate and run again to resume")
         if self.deadline and now + 1.2 * self.step_s + self.save_s > self.deadline and not self.stop_reason:
             self.stop_reason = f"max_train_minutes={self.config.max_train_minutes:g} would be exceeded by the next step"
-        if self.stop_reason: force = True
+        best = bool(self.held_out and self.held_out(step))  # a new best is saved now, whatever checkpoint_every says
+        if self.stop_reason or best: force = True
         if not custom_metadata:  # Tunix's closing save passes none; without the global step a resume would count from 0
             custom_metadata = {"global_step": step // self.config.num_iterations, "role": "actor"}
         custom_metadata = {**custom_metadata, "run_id": run_id(self.config)}  # a folder copied in from another run is told apart
@@ -588,6 +590,7 @@ class StepGuard:
                                     f"{str(e).splitlines()[0][:200] if str(e) else ''}; {free_space(d)}); "
                                     f"{self._kept()}. Free space or fix the folder's permissions, then run again to resume") from e
             self.save_s, self.saved_step = time.time() - t, step if saved else self.saved_step
+        if best and step in checkpoint_steps(self.config.checkpoint_dir): self.held_out.keep(step)  # apart from pruning
         release_host_memory(min_growth=2**28)  # what the rollout, update and save freed goes back to the host
         if self.stop_reason: raise TrainingStopped(f"stopped at step {step} ({self.stop_reason}); checkpoint saved")
         return saved
@@ -859,12 +862,14 @@ def train_grpo(config: ColabTrainingConfig, # the run: GRPO settings, steps, whe
         cluster.actor_trainer.with_training_hooks(sharing)
         donate_model_in_update(cluster.actor_trainer)  # safe: `sharing` re-ties the base after every update
         quiet_progress(cluster.actor_trainer)  # the dashboard shows progress
-        if config.eval_every:
+        if config.eval_every:  # each step's weights, evaluated as the guard decides whether to save them
             periodic, evaluated = PeriodicEval(config, session), set()
-            def held_out():
-                step = cluster.global_steps
-                if step not in evaluated: evaluated.add(step); recorder.annotate(step, periodic(step, recorder.history))
-            sharing.after_step.append(held_out)
+            def held_out(step):
+                if step % config.num_iterations or step in evaluated: return False  # mid-step, or the closing save
+                evaluated.add(step); recorder.annotate(step // config.num_iterations, periodic(step // config.num_iterations, recorder.history))
+                return periodic.new_best
+            held_out.keep = periodic.keep
+            guard.held_out = held_out
         watch = CollapseWatch(config.num_generations, session.reward_fns, guard.step)  # warns when every completion scores alike
         learner = make_learner(config, cluster, guard.rewards(session.reward_fns), [reward_metrics(session.reward_fns), view.samples, watch, logged])
         stopped = None
