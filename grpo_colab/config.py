@@ -291,6 +291,14 @@ def _check_model(c):
     found = local_hf_config(_checkpoint_source(c))
     if found: family_of(found[0].get("model_type"), found[1])  # an architecture Tunix lacks, before any weight loads
 
+def _check_quantize_base(c):
+    "A family whose layers qwix's quantized weights cannot run through is refused (a hub repo's: once its config.json is here)"
+    if c.quantize_base is None or c.quantize_base not in QUANT_BITS: return
+    try: family = c.model_spec.family
+    except ValueError: return  # config.json not downloaded yet: `fetch_hf_config` checks again once it is
+    _check(family not in ("qwen2", "qwen3"), "quantize_base", c.quantize_base, f"None for a {family} model: Tunix's Qwen layers "
+           "cast each weight with jnp.astype before the einsum, which qwix's quantized weights do not support")
+
 def _check_reward_weights(c):
     for k, w in (c.reward_weights or {}).items(): _check(_number(w), f"reward_weights[{k!r}]", w, "a finite number")
 
@@ -318,6 +326,7 @@ RULES = [ # (field(s), ok(value, config), what is accepted), or a function of th
     (("warmup_ratio", "weight_decay"), lambda v, c: 0 <= v < 1, "a number in [0, 1)"),
     ("dtype", lambda v, c: v in _DTYPES, f"one of {_DTYPES}"),
     ("quantize_base", lambda v, c: v is None or v in QUANT_BITS, f"None or one of {tuple(QUANT_BITS)} (qwix weight types)"),
+    _check_quantize_base,
     ("mesh_shape", lambda v, c: v == "auto" or (isinstance(v, tuple) and len(v) == 2 and all(isinstance(i, int) and i > 0 for i in v)),
      '"auto" or a pair of positive integers (fsdp, tp)'),
     ("experiment_name", lambda v, c: bool(v) and "/" not in v and v not in (".", ".."), "a non-empty folder name without '/'"),

@@ -72,6 +72,7 @@ def fetch_hf_config(config: ColabTrainingConfig) -> dict | None:
     except Exception as e: raise _hub_error(src, e) from e
     hf = json.loads(Path(path).read_text())
     family_of(hf.get("model_type"), f"{src}/config.json")
+    if config.quantize_base: config.validate()  # the family is known now: one qwix cannot quantize is refused
     return hf
 
 # %% ../nbs/07_models.ipynb #508cc893
@@ -456,11 +457,9 @@ def inference_graphdef(model: nnx.Module) -> nnx.GraphDef:
 QUANTIZED_MODULES = r"(.*/)?layers/\d+/.*" # qwix module paths `quantize_base` quantizes: every decoder layer's projections
 
 def quant_tile_size(config: ColabTrainingConfig) -> int | None:
-    "qwix's block size for `config.quantize_base`: None (one scale per output channel) at 8 bits, 64 or less at 4 bits"
-    if QUANT_BITS[config.quantize_base] == 8: return None
-    from grpo_colab.fit import config_arch
-    a = config_arch(config)
-    return math.gcd(64, a.hidden, a.intermediate, a.head_dim)  # a block must divide every contracted axis
+    "qwix's block size for `config.quantize_base` (`grpo_colab.fit.quant_tile`): None (a scale per output channel) at 8 bits, 64 or less at 4"
+    from grpo_colab.fit import config_arch, quant_tile
+    return quant_tile(config_arch(config), config.quantize_base)
 
 def _on_mesh(x, spec, mesh):
     "`x` on `mesh`, split along the axes of `spec` that divide its shape (a scale's size-1 axes are not split)"
