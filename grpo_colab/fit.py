@@ -178,12 +178,13 @@ def components(config: ColabTrainingConfig, # the run
         "logits": n_upd * (gen + 1) * a.vocab * (d + 8),  # completion positions only (`completion_logits_only`): logits, float32 log-softmax, gradient
         "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if remat else 0)),
         "runtime": int(RUNTIME_GIB[kind] * 2**30),
-    }
+    } | ({"dequantized weights": a.projection_params * d * kept_layers // a.layers} if config.quantize_base else {})  # the update's float copies
 
 def _peak(c: dict) -> int:
     "Weights and LoRA state plus the larger of the rollout and the update (or, quantizing, the float base while loading), plus the runtime"
     held = sum(v for k, v in c.items() if k.startswith("weights")) + c["lora + adam"]
-    return held + max(c["kv cache"], c["logits"] + c["activations"], c.get("float base, loading", 0)) + c["runtime"]
+    update = c["logits"] + c["activations"] + c.get("dequantized weights", 0)
+    return held + max(c["kv cache"], update, c.get("float base, loading", 0)) + c["runtime"]
 
 # %% ../nbs/06_fit.ipynb #870947cd
 def _kind(name): return "cpu" if name == "cpu" else "tpu" if name.startswith("v") else "gpu"
