@@ -139,15 +139,15 @@ def weight_parts(a: Arch, # the model
                  dtype: str, # the parameter dtype
                  quantize: str | None = None, # `quantize_base`
                 ) -> dict[str, int]:
-    "Bytes of the base: all in `dtype`, or the quantized projections with their scales, the rest in `dtype`, and the float base while loading"
+    "Bytes of the base: all in `dtype`, or the quantized projections with their scales, the float parts, and the float base while loading"
     d = _BYTES[dtype]
     if quantize is None: return {"weights": a.params * d}
     proj, tile = a.projection_params, quant_tile(a, quantize)
     outputs = a.layers * (a.head_dim * (a.heads + 2 * a.kv_heads) + 2 * a.hidden + 2 * a.intermediate)  # output channels of all projections
     scales = proj // tile if tile else outputs
-    return {f"weights {quantize}": proj * QUANT_STORED_BYTES + scales * d,
-            f"weights {dtype}": (a.params - proj) * d,  # embeddings (and an untied head) and norms: qwix leaves them as they are
-            "float base, loading": a.params * d}  # the loaded base until it is quantized (then freed)
+    return {f"base {quantize.split('_')[0]}": proj * QUANT_STORED_BYTES + scales * d,  # the quantized projections and their scales
+            "float parts": (a.params - proj) * d,  # embeddings (and an untied head) and norms in `dtype`: qwix leaves them as they are
+            "loading": a.params * d}  # the float base as loaded, until it is quantized (then freed)
 
 # %% ../nbs/06_fit.ipynb #65bbfe18
 _BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
@@ -178,13 +178,13 @@ def components(config: ColabTrainingConfig, # the run
         "logits": n_upd * (gen + 1) * a.vocab * (d + 8),  # completion positions only (`completion_logits_only`): logits, float32 log-softmax, gradient
         "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if remat else 0)),
         "runtime": int(RUNTIME_GIB[kind] * 2**30),
-    } | ({"dequantized weights": a.projection_params * d * kept_layers // a.layers} if config.quantize_base else {})  # the update's float copies
+    } | ({"dequantized": a.projection_params * d * kept_layers // a.layers} if config.quantize_base else {})  # the update's float copies
 
 def _peak(c: dict) -> int:
     "Weights and LoRA state plus the larger of the rollout and the update (or, quantizing, the float base while loading), plus the runtime"
-    held = sum(v for k, v in c.items() if k.startswith("weights")) + c["lora + adam"]
-    update = c["logits"] + c["activations"] + c.get("dequantized weights", 0)
-    return held + max(c["kv cache"], update, c.get("float base, loading", 0)) + c["runtime"]
+    held = sum(v for k, v in c.items() if k in ("weights", "float parts") or k.startswith("base ")) + c["lora + adam"]
+    update = c["logits"] + c["activations"] + c.get("dequantized", 0)
+    return held + max(c["kv cache"], update, c.get("loading", 0)) + c["runtime"]
 
 # %% ../nbs/06_fit.ipynb #870947cd
 def _kind(name): return "cpu" if name == "cpu" else "tpu" if name.startswith("v") else "gpu"
