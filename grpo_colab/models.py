@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import jax, jax.numpy as jnp
 from flax import nnx
-from .config import ColabTrainingConfig, QUANT_BITS, is_repo_id, local_hf_config
+from .config import ColabTrainingConfig, is_repo_id, local_hf_config
 from .registry import family_of
 
 # %% auto #0
