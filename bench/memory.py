@@ -13,6 +13,7 @@ parameter bytes the session holds (base + LoRA + any second copy).
 
     python bench/memory.py --shape gemma3-1b --steps 3           # the issue's configuration
     python bench/memory.py --shape gemma3-270m --generations 4 --new-tokens 64
+    python bench/memory.py --shape gemma3-1b --steps 1 --quantize-base int8   # QLoRA: the base's projections as int8
 Writes bench/results/memory-<shape>[-<tag>].json.
 """
 import argparse, json, os, tempfile, threading, time
@@ -91,6 +92,7 @@ def main():
     ap.add_argument("--rank", type=int, default=ISSUE_CONFIG["lora_rank"])
     ap.add_argument("--beta", type=float, default=0.08)
     ap.add_argument("--dtype", default="auto")
+    ap.add_argument("--quantize-base", default=None, help="config quantize_base: nf4, int4, int8 or float8_e4m3fn (QLoRA)")
     ap.add_argument("--tag", default="")
     ap.add_argument("--trim", action="store_true", help="call malloc_trim after each phase")
     ap.add_argument("--remat", action="store_true", help="config remat=True (recompute activations in the backward pass)")
@@ -115,10 +117,14 @@ def main():
                                  num_batches=args.steps, batch_size=args.batch, num_generations=args.generations,
                                  total_generation_steps=args.new_tokens, max_prompt_length=args.prompt, checkpoint_every=1,
                                  lora_rank=args.rank, lora_alpha=float(args.rank), beta=args.beta, export_merged=False,
-                                 remat=args.remat)
+                                 remat=args.remat, quantize_base=args.quantize_base)
     session = prepare_colab_session(config)
     mem.mark("load")
     weight_bytes = sum(x.nbytes for x in jax.tree.leaves(__import__("flax").nnx.state(session.base_model)) if hasattr(x, "nbytes"))
+    by_dtype = {}  # the base's bytes by stored dtype: quantized projections and their scales, float embeddings and norms
+    for x in jax.tree.leaves(__import__("flax").nnx.state(session.base_model)):
+        if hasattr(x, "nbytes"): by_dtype[x.dtype.name] = by_dtype.get(x.dtype.name, 0) + x.addressable_shards[0].data.on_device_size_in_bytes()
+    print("base weights by stored dtype (GiB): " + ", ".join(f"{k} {v / 2**30:.3f}" for k, v in by_dtype.items()))
     held = distinct_param_bytes(session.base_model, session.lora_model)
     # phase marks inside training: the rewards are called right after each rollout, the hook right after each update
     fns = session.reward_fns
@@ -169,13 +175,14 @@ def main():
     print(f"overall peak {gb(peak):.2f} GiB = {peak / weight_bytes:.2f}x weights; between steps {gb(steady):.2f} GiB = {steady / weight_bytes:.2f}x; "
           f"{train_s / args.steps:.1f} s per step (compilation included)")
     accounting = account(weight_bytes, by["imports"]["end"][-1], gb) if args.account and mem.device is None else None
-    out = Path(__file__).parent / "results" / f"memory-{args.shape}{'-' + args.tag if args.tag else ''}.json"
+    tag = args.tag or (args.quantize_base or "")
+    out = Path(__file__).parent / "results" / f"memory-{args.shape}{'-' + tag if tag else ''}.json"
     out.parent.mkdir(exist_ok=True)
     from grpo_colab.fit import plan_fit
     plan = plan_fit(config, "cpu" if mem.device is None else None)
     print(f"plan_fit predicted {gb(plan.peak):.2f} GiB at the peak: measured / planned = {peak / plan.peak:.2f}")
     env = {k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "XLA_"))}
-    out.write_text(json.dumps(dict(args=vars(args), measure=kind, env=env, plan_peak=plan.peak, plan=plan.components, weight_bytes=weight_bytes, distinct_param_bytes=held,
+    out.write_text(json.dumps(dict(args=vars(args), measure=kind, env=env, plan_peak=plan.peak, plan=plan.components, weight_bytes=weight_bytes, base_bytes_by_dtype=by_dtype, distinct_param_bytes=held,
                                    distinct_param_bytes_after=held_after, peak=peak, steady=steady,
                                    peak_ratio=peak / weight_bytes, steady_ratio=steady / weight_bytes,
                                    phases=phases, live_arrays=mem.live, seconds_per_step=train_s / args.steps,

@@ -15,8 +15,8 @@ from fastcore.docments import docments
 from .registry import MODELS, get_model_spec, checkpoint_spec, family_of
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'ALGORITHM_DEFAULTS', 'RULES',
-           'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret',
+__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'ALGORITHM_DEFAULTS', 'QUANT_BITS',
+           'RULES', 'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret',
            'ColabTrainingConfig', 'is_repo_id', 'local_hf_config', 'coerce_fields', 'config_table', 'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
@@ -82,6 +82,7 @@ class ColabTrainingConfig:
     model_source: str | None = None # HF repo id, local folder, `kaggle:<handle>`, Orbax folder or gs:// path; None: the registry's repo, or `model` itself
     tokenizer_source: str | None = None # where the tokenizer is (HF repo id or folder); None: next to the weights
     dtype: str = "auto" # parameter dtype: auto (bfloat16 on accelerators, float32 on CPU), float32, bfloat16
+    quantize_base: str | None = None # QLoRA: store the frozen base's layer projections as nf4, int4, int8 or float8_e4m3fn (qwix) and train LoRA over them; None: the base in `dtype`
     lora_rank: int = 64 # LoRA rank: width of the low-rank update added to each targeted weight
     lora_alpha: float = 64.0 # LoRA scale: the update is multiplied by lora_alpha / lora_rank
     lora_target_modules: tuple[str, ...] | None = None # regexes over Tunix module paths; None: the model's default
@@ -294,11 +295,20 @@ def _check_model(c):
     found = local_hf_config(_checkpoint_source(c))
     if found: family_of(found[0].get("model_type"), found[1])  # an architecture Tunix lacks, before any weight loads
 
+def _check_quantize_base(c):
+    "A family whose layers qwix's quantized weights cannot run through is refused (a hub repo's: once its config.json is here)"
+    if c.quantize_base is None or c.quantize_base not in QUANT_BITS: return
+    try: family = c.model_spec.family
+    except ValueError: return  # config.json not downloaded yet: `fetch_hf_config` checks again once it is
+    _check(family not in ("qwen2", "qwen3"), "quantize_base", c.quantize_base, f"None for a {family} model: Tunix's Qwen layers "
+           "cast each weight with jnp.astype before the einsum, which qwix's quantized weights do not support")
+
 def _check_reward_weights(c):
     for k, w in (c.reward_weights or {}).items(): _check(_number(w), f"reward_weights[{k!r}]", w, "a finite number")
 
 _DTYPES = ("auto", "float32", "bfloat16", "float16")
 _GGUF_TYPES = ("f16", "bf16", "q8_0")
+QUANT_BITS = {"nf4": 4, "int4": 4, "int8": 8, "float8_e4m3fn": 8} # qwix weight qtypes `quantize_base` takes -> bits per stored weight
 _TAGS = ("reasoning_start", "reasoning_end", "answer_start", "answer_end")
 
 RULES = [ # (field(s), ok(value, config), what is accepted), or a function of the config that raises
@@ -323,6 +333,8 @@ RULES = [ # (field(s), ok(value, config), what is accepted), or a function of th
     ("export_gguf", lambda v, c: v is None or v in _GGUF_TYPES, "None, 'f16', 'bf16' or 'q8_0'"),
     lambda c: c.export_gguf is None or c.export_merged or _check(False, "export_gguf", c.export_gguf,
         "None while export_merged=False: the GGUF file is written from the merged checkpoint; set export_merged=True, or export_gguf=None"),
+    ("quantize_base", lambda v, c: v is None or v in QUANT_BITS, f"None or one of {tuple(QUANT_BITS)} (qwix weight types)"),
+    _check_quantize_base,
     ("mesh_shape", lambda v, c: v == "auto" or (isinstance(v, tuple) and len(v) == 2 and all(isinstance(i, int) and i > 0 for i in v)),
      '"auto" or a pair of positive integers (fsdp, tp)'),
     ("experiment_name", lambda v, c: bool(v) and "/" not in v and v not in (".", ".."), "a non-empty folder name without '/'"),
@@ -405,6 +417,7 @@ DEFAULT_WHY = { # field -> why its default is what it is
     "model": "instruction-tuned, and its LoRA GRPO run fits a free Colab T4 (see `06_fit`)",
     "dataset": "rubric rewards on OpenRubrics: open-ended tasks, no single reference answer",
     "dtype": "bfloat16 halves memory on accelerators; CPUs are slow at it",
+    "quantize_base": "a base in `dtype` trains exactly; quantizing it (QLoRA) is for a base that would not fit otherwise (see `06_fit`)",
     "lora_rank": _TUNIX, "lora_alpha": _TUNIX + "; α = r makes the LoRA scale 1",
     "mesh_shape": "uses whatever devices are present",
     "strict_fit": "a warning still lets you try a run the planner doubts",

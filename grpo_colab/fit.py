@@ -6,15 +6,15 @@ Docs: https://grpo-colab.github.io/grpo_colab/fit.html.md"""
 
 # %% ../nbs/06_fit.ipynb #8e126672
 from __future__ import annotations
-import dataclasses, json, os
+import dataclasses, json, math, os
 from dataclasses import dataclass
 from pathlib import Path
-from .config import ColabTrainingConfig
+from .config import ColabTrainingConfig, QUANT_BITS
 
 # %% auto #0
-__all__ = ['ACCELERATORS', 'RUNTIME_GIB', 'ACTIVATION_COPIES', 'Accelerator', 'get_accelerator', 'detect_accelerator', 'Arch',
-           'arch_of', 'arch_from_hf', 'config_arch', 'components', 'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss',
-           'release_host_memory']
+__all__ = ['ACCELERATORS', 'QUANT_STORED_BYTES', 'RUNTIME_GIB', 'ACTIVATION_COPIES', 'Accelerator', 'get_accelerator',
+           'detect_accelerator', 'Arch', 'arch_of', 'arch_from_hf', 'config_arch', 'quant_tile', 'weight_parts',
+           'components', 'auto_dtype', 'FitPlan', 'plan_fit', 'host_rss', 'release_host_memory']
 
 # %% ../nbs/06_fit.ipynb #e1a0da69
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ class Arch:
         mlp = 3 * self.hidden * self.intermediate
         return self.vocab * self.hidden * (1 if self.tied else 2) + self.layers * (attn + mlp + 4 * self.hidden) + self.hidden
 
+    @property
+    def projection_params(self) -> int:
+        "Parameters of the decoder layers' attention and MLP projections (what `quantize_base` quantizes)"
+        return self.layers * (self.hidden * self.head_dim * (2 * self.heads + 2 * self.kv_heads) + 3 * self.hidden * self.intermediate)
+
     def lora_params(self, rank: int) -> int:
         "LoRA parameters on every attention and MLP projection (grpo_colab's default targets)"
         d, q, kv = self.hidden, self.heads * self.head_dim, self.kv_heads * self.head_dim
@@ -123,6 +128,27 @@ def config_arch(config: ColabTrainingConfig) -> Arch:
     found = local_hf_config(config.checkpoint_source)
     return arch_from_hf(found[0]) if found else arch_of(config.model)
 
+# %% ../nbs/06_fit.ipynb #1c45f005
+QUANT_STORED_BYTES = 1 # bytes JAX stores each quantized value in: int8 and float8 fill the byte, nf4 and int4 are padded to it
+
+def quant_tile(a: Arch, qtype: str) -> int | None:
+    "Inputs that share one scale under `quantize_base=qtype`: None (a scale per output channel) at 8 bits, a block of 64 or less at 4"
+    return None if QUANT_BITS[qtype] == 8 else math.gcd(64, a.hidden, a.intermediate, a.head_dim)  # a block divides every contracted axis
+
+def weight_parts(a: Arch, # the model
+                 dtype: str, # the parameter dtype
+                 quantize: str | None = None, # `quantize_base`
+                ) -> dict[str, int]:
+    "Bytes of the base: all in `dtype`, or the quantized projections with their scales, the float parts, and the float base while loading"
+    d = _BYTES[dtype]
+    if quantize is None: return {"weights": a.params * d}
+    proj, tile = a.projection_params, quant_tile(a, quantize)
+    outputs = a.layers * (a.head_dim * (a.heads + 2 * a.kv_heads) + 2 * a.hidden + 2 * a.intermediate)  # output channels of all projections
+    scales = proj // tile if tile else outputs
+    return {f"base {quantize.split('_')[0]}": proj * QUANT_STORED_BYTES + scales * d,  # the quantized projections and their scales
+            "float parts": (a.params - proj) * d,  # embeddings (and an untied head) and norms in `dtype`: qwix leaves them as they are
+            "loading": a.params * d}  # the float base as loaded, until it is quantized (then freed)
+
 # %% ../nbs/06_fit.ipynb #65bbfe18
 _BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
 RUNTIME_GIB = {"gpu": 0.6, "tpu": 0.3, "cpu": 2.0} # framework memory: CUDA context and workspaces; TPU runtime; on the CPU, Python, JAX, compiled programs and what the allocator keeps
@@ -146,17 +172,19 @@ def components(config: ColabTrainingConfig, # the run
     remat = config.remat and kind != "cpu"  # XLA's CPU backend was measured to hold as much with remat as without (bench/results/memory-gemma3-1b-remat.json)
     kept_layers = 1 if remat else a.layers  # with remat, one block's activations at a time (plus each block's input)
     return {
-        "weights": a.params * d,
+        **weight_parts(a, dtype, config.quantize_base),
         "lora + adam": 4 * lora * d,  # parameters, gradients, two moments
         "kv cache": n_roll * T * a.layers * a.kv_heads * a.head_dim * 2 * d,
         "logits": n_upd * (gen + 1) * a.vocab * (d + 8),  # completion positions only (`completion_logits_only`): logits, float32 log-softmax, gradient
         "activations": n_upd * T * (kept_layers * per_token_layer + (a.layers * a.hidden * d if remat else 0)),
         "runtime": int(RUNTIME_GIB[kind] * 2**30),
-    }
+    } | ({"dequantized": a.projection_params * d * kept_layers // a.layers} if config.quantize_base else {})  # the update's float copies
 
 def _peak(c: dict) -> int:
-    "Weights and LoRA state, plus the larger of the rollout and the update, plus the runtime"
-    return c["weights"] + c["lora + adam"] + max(c["kv cache"], c["logits"] + c["activations"]) + c["runtime"]
+    "Weights and LoRA state plus the larger of the rollout and the update (or, quantizing, the float base while loading), plus the runtime"
+    held = sum(v for k, v in c.items() if k in ("weights", "float parts") or k.startswith("base ")) + c["lora + adam"]
+    update = c["logits"] + c["activations"] + c.get("dequantized", 0)
+    return held + max(c["kv cache"], update, c.get("loading", 0)) + c["runtime"]
 
 # %% ../nbs/06_fit.ipynb #870947cd
 def _kind(name): return "cpu" if name == "cpu" else "tpu" if name.startswith("v") else "gpu"
@@ -193,11 +221,17 @@ class FitPlan:
                                                       "no single change fits: use a larger accelerator or a smaller model"))
         return "\n".join(lines)
 
+def _quantizable(c: ColabTrainingConfig) -> bool:
+    "Whether `c`'s model may take `quantize_base` (not every family can)"
+    try: dataclasses.replace(c, quantize_base="int8"); return True
+    except ValueError: return False
+
 def _knobs(c: ColabTrainingConfig):
     "Single changes that lower memory, mildest first"
     if c.dtype in ("auto", "float32"): yield "dtype='bfloat16'", dict(dtype="bfloat16")
     if not c.remat: yield "remat=True", dict(remat=True)
     if (c.micro_batch_size or c.batch_size) > 1: yield "micro_batch_size=1", dict(micro_batch_size=1)
+    if c.quantize_base is None and _quantizable(c): yield "quantize_base='int8'", dict(quantize_base="int8")
     g = c.num_generations
     while g > 2: g //= 2; yield f"num_generations={g}", dict(num_generations=g)
     n = c.total_generation_steps

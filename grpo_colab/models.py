@@ -15,12 +15,13 @@ from .config import ColabTrainingConfig, is_repo_id, local_hf_config
 from .registry import family_of
 
 # %% auto #0
-__all__ = ['ROPE_TYPES', 'auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed', 'tiny_model_dir',
-           'fetch_hf_config', 'resolve_model_dir', 'read_hf_config', 'rope_params', 'gemma3_config', 'gemma2_config',
-           'with_rope_field', 'qwen2_config', 'qwen3_config', 'llama3_config', 'rope_frequencies', 'use_exact_rope',
-           'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'model_config_of', 'load_model',
-           'orbax_model_config', 'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state',
-           'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state', 'inference_graphdef']
+__all__ = ['ROPE_TYPES', 'QUANTIZED_MODULES', 'auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed',
+           'tiny_model_dir', 'fetch_hf_config', 'resolve_model_dir', 'read_hf_config', 'rope_params', 'gemma3_config',
+           'gemma2_config', 'with_rope_field', 'qwen2_config', 'qwen3_config', 'llama3_config', 'rope_frequencies',
+           'use_exact_rope', 'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'model_config_of',
+           'load_model', 'orbax_model_config', 'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state',
+           'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state', 'inference_graphdef', 'quant_tile_size',
+           'quantize_frozen_base']
 
 # %% ../nbs/07_models.ipynb #ae21fd40
 def auto_mesh_shape(n_devices: int) -> tuple[int, int]:
@@ -71,6 +72,7 @@ def fetch_hf_config(config: ColabTrainingConfig) -> dict | None:
     except Exception as e: raise _hub_error(src, e) from e
     hf = json.loads(Path(path).read_text())
     family_of(hf.get("model_type"), f"{src}/config.json")
+    if config.quantize_base: config.validate()  # the family is known now: one qwix cannot quantize is refused
     return hf
 
 # %% ../nbs/07_models.ipynb #508cc893
@@ -396,9 +398,12 @@ def save_hf_checkpoint(model, hf_config: dict, tokenizer, out_dir: Path) -> Path
 
 # %% ../nbs/07_models.ipynb #dbb72b08
 def apply_lora(base_model, config: ColabTrainingConfig, mesh=None):
-    "A LoRA-adapted copy of `base_model` with adapters on `config.lora_targets`"
+    "A LoRA-adapted copy of `base_model` with adapters on `config.lora_targets` (over its quantized weights with `quantize_base`)"
     import qwix
-    provider = qwix.LoraProvider(module_path="|".join(config.lora_targets), rank=config.lora_rank, alpha=config.lora_alpha)
+    q = dict(weight_qtype=config.quantize_base, tile_size=quant_tile_size(config)) if config.quantize_base else {}
+    rules = [qwix.LoraRule(module_path="|".join(config.lora_targets), rank=config.lora_rank, alpha=config.lora_alpha, **q)]
+    if q: rules.append(qwix.QuantizationRule(module_path=QUANTIZED_MODULES, **q))  # quantized layers without adapters
+    provider = qwix.LoraProvider(rules)
     ctx = mesh if mesh is not None else contextlib.nullcontext()
     with ctx:
         model = qwix.apply_lora_to_model(base_model, provider, **base_model.get_model_input(), rngs=nnx.Rngs(config.seed))
@@ -447,3 +452,29 @@ def inference_graphdef(model: nnx.Module) -> nnx.GraphDef:
     try: return nnx.graphdef(model)
     finally:
         for node, name, value in reversed(undo): object.__setattr__(node, name, value)
+
+# %% ../nbs/07_models.ipynb #adcb6e4d
+QUANTIZED_MODULES = r"(.*/)?layers/\d+/.*" # qwix module paths `quantize_base` quantizes: every decoder layer's projections
+
+def quant_tile_size(config: ColabTrainingConfig) -> int | None:
+    "qwix's block size for `config.quantize_base` (`grpo_colab.fit.quant_tile`): None (a scale per output channel) at 8 bits, 64 or less at 4"
+    from grpo_colab.fit import config_arch, quant_tile
+    return quant_tile(config_arch(config), config.quantize_base)
+
+def _on_mesh(x, spec, mesh):
+    "`x` on `mesh`, split along the axes of `spec` that divide its shape (a scale's size-1 axes are not split)"
+    spec = tuple(spec or ()) + (None,) * (x.ndim - len(spec or ()))
+    fit = [a if a is not None and x.shape[i] % mesh.shape[a] == 0 else None for i, a in enumerate(spec)]
+    return jax.device_put(x, jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(*fit)))
+
+def quantize_frozen_base(base_model, config: ColabTrainingConfig, mesh=None):
+    "A copy of `base_model` whose decoder-layer projections are stored as `config.quantize_base`; `base_model` when that is None"
+    if config.quantize_base is None: return base_model
+    import qwix
+    rule = qwix.QuantizationRule(module_path=QUANTIZED_MODULES, weight_qtype=config.quantize_base, tile_size=quant_tile_size(config))
+    with mesh if mesh is not None else contextlib.nullcontext():  # rngs given: the LoRA pass over this model can set its own
+        q = qwix.quantize_model(base_model, qwix.PtqProvider([rule]), **base_model.get_model_input(), rngs=nnx.Rngs(config.seed))
+    if mesh is not None:
+        state = nnx.state(q)
+        nnx.update(q, jax.tree.map(lambda x, s: _on_mesh(x, s, mesh), state, nnx.get_partition_spec(state)))
+    return q

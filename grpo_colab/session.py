@@ -18,7 +18,7 @@ from .rewards import create_reward_functions, reward_names
 from .judge import make_judge, EndpointJudge
 from .fit import plan_fit, release_host_memory
 from .models import (inference_graphdef, make_mesh, maybe_initialize_distributed, resolve_model_dir, load_model, load_tokenizer,
-                               fetch_hf_config, model_config_of, check_vocab, apply_lora)
+                               fetch_hf_config, model_config_of, check_vocab, apply_lora, quantize_frozen_base)
 
 # %% auto #0
 __all__ = ['CHECKPOINT_SHAPING', 'shown_path', 'ColabSession', 'setup_credentials', 'mount_drive', 'ensure_run_dir',
@@ -230,6 +230,7 @@ def load_policy(config: ColabTrainingConfig, mesh, model_dir: Path, tokenizer) -
     "The frozen base model, its Tunix config, the LoRA policy over it and a sampler: (base, model_config, lora, sampler)"
     check_vocab(tokenizer, model_config_of(config, model_dir))  # before any weight loads
     base, model_config = load_model(config, model_dir, mesh)
+    base = quantize_frozen_base(base, config, mesh)  # with quantize_base: the float base is freed here
     lora = apply_lora(base, config, mesh)
     return base, model_config, lora, make_sampler(lora, tokenizer, model_config, config)
 
