@@ -108,7 +108,7 @@ def checkpoint_metadata(step_dir: Path) -> dict:
     except (OSError, ValueError, AttributeError): return {}
 
 # %% ../nbs/09_session.ipynb #72539421
-CHECKPOINT_SHAPING = ("model", "lora_rank", "lora_alpha", "lora_target_modules", "dtype", "algorithm") # what a run's checkpoints were trained as
+CHECKPOINT_SHAPING = ("model", "lora_rank", "lora_alpha", "lora_target_modules", "dtype", "quantize_base", "algorithm") # what a run's checkpoints were trained as
 
 def _shaping(c: ColabTrainingConfig) -> dict:
     return {k: list(c.lora_targets) if k == "lora_target_modules" else getattr(c, k) for k in CHECKPOINT_SHAPING}
