@@ -49,6 +49,10 @@ def _parser():
             s.add_argument("--gguf", nargs="?", const="f16", metavar="{f16,bf16,q8_0}",
                            help="also write the merged model as one GGUF file (default type f16; writes the merged checkpoint too)")
     _samples_parser(sub)
+    f = sub.add_parser("preflight", help="sample a few groups and check the rewards before training (exit 1 when it advises a change)")
+    for a in ("--preset", "--config", "--output-dir"): f.add_argument(a, help="as for train")
+    f.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="as for train")
+    f.add_argument("--prompts", type=int, default=4, help="training prompts to sample a group for (default 4)")
     return p
 
 def _samples_parser(sub):
@@ -81,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 def _command(args, log) -> int:
     try:
         if args.command == "samples": return _samples(args)
+        if args.command == "preflight": return _preflight(args, log)
         if args.command == "train":
             from grpo_colab.export import run_full_pipeline
             config = config_from_args(args)
@@ -113,6 +118,17 @@ def _command(args, log) -> int:
         print(f"grpo-colab {args.command}: error: {e}", file=sys.stderr)
         return 2
     return 0
+
+# %% ../nbs/16_cli.ipynb #f852e395
+def _preflight(args, log) -> int:
+    "`grpo-colab preflight`: the config a train command line describes, its session, and `preflight`'s report"
+    from grpo_colab.session import prepare_colab_session, preflight
+    if args.prompts < 1: raise ValueError(f"--prompts {args.prompts} is not a number of prompts; use 1 or more")
+    config = config_from_args(args)
+    log.path = _log_for(config)
+    report = preflight(config, prepare_colab_session(config), args.prompts)
+    print(report)
+    return 1 if report.advice else 0
 
 # %% ../nbs/16_cli.ipynb #14fd800e
 def _samples(args) -> int:

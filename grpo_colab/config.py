@@ -15,9 +15,10 @@ from fastcore.docments import docments
 from .registry import MODELS, get_model_spec, checkpoint_spec, family_of
 
 # %% auto #0
-__all__ = ['JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'ALGORITHM_DEFAULTS', 'QUANT_BITS',
-           'RULES', 'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle', 'resolve_secret',
-           'ColabTrainingConfig', 'is_repo_id', 'local_hf_config', 'coerce_fields', 'config_table', 'parse_overrides']
+__all__ = ['SECRET_FIELDS', 'JUDGE_ENDPOINTS', 'SPLITS', 'ALGORITHMS', 'LOSS_AGG_MODES', 'ALGORITHM_RULES', 'ALGORITHM_DEFAULTS',
+           'QUANT_BITS', 'RULES', 'PAPER_SYMBOLS', 'DEFAULT_WHY', 'PRESETS', 'Secret', 'in_colab', 'in_kaggle',
+           'resolve_secret', 'ColabTrainingConfig', 'is_repo_id', 'local_hf_config', 'coerce_fields', 'config_table',
+           'parse_overrides']
 
 # %% ../nbs/01_config.ipynb #c128bb0d
 class Secret:
@@ -63,7 +64,7 @@ def resolve_secret(name: str, # environment variable / secret name, e.g. `HF_TOK
     return None
 
 # %% ../nbs/01_config.ipynb #61dcedc7
-_SECRET_FIELDS = {"hf_token": "HF_TOKEN", "kaggle_username": "KAGGLE_USERNAME",
+SECRET_FIELDS = {"hf_token": "HF_TOKEN", "kaggle_username": "KAGGLE_USERNAME",
                   "kaggle_key": "KAGGLE_KEY", "wandb_api_key": "WANDB_API_KEY", "judge_api_key": "JUDGE_API_KEY"}
 
 # judge_endpoint presets: name -> (base URL, default judge_model, extra key names looked up after JUDGE_API_KEY)
@@ -168,7 +169,7 @@ class ColabTrainingConfig:
     def __post_init__(self):
         if self.use_openrubrics is not None and self.dataset == "openrubrics":
             self.dataset = "openrubrics" if self.use_openrubrics else "gsm8k"
-        for name, env in _SECRET_FIELDS.items():
+        for name, env in SECRET_FIELDS.items():
             setattr(self, name, resolve_secret(env, getattr(self, name)))
         for env in JUDGE_ENDPOINTS.get(self.judge_endpoint, (None, None, ()))[2]:
             self.judge_api_key = self.judge_api_key or resolve_secret(env)
@@ -558,7 +559,7 @@ def tiny(cls: ColabTrainingConfig, **overrides) -> ColabTrainingConfig:
 @patch
 def to_dict(self: ColabTrainingConfig) -> dict:
     "Plain values of every field, secrets left out"
-    d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _SECRET_FIELDS}
+    d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in SECRET_FIELDS}
     return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 @patch
@@ -578,9 +579,9 @@ def from_dict(cls: ColabTrainingConfig, d: dict, # field -> value: the values yo
              ) -> ColabTrainingConfig:
     "Build a config from a dict, naming an unknown key and the field it probably means"
     if msg := _unknown_fields([*d, *(defaults or {})]): raise ValueError(msg)
-    secret = sorted((set(d) | set(defaults or {})) & set(_SECRET_FIELDS))
+    secret = sorted((set(d) | set(defaults or {})) & set(SECRET_FIELDS))
     if secret: raise ValueError(f"{secret[0]} must not be stored in a config file or command line: set the environment "
-                                f"variable {_SECRET_FIELDS[secret[0]]} (or a Colab/Kaggle secret) instead")
+                                f"variable {SECRET_FIELDS[secret[0]]} (or a Colab/Kaggle secret) instead")
     return _build(cls, defaults or {}, d)
 
 @patch(cls_method=True)
@@ -606,9 +607,9 @@ def parse_overrides(pairs: list[str]) -> dict:
     for p in pairs or []:
         if "=" not in p: raise ValueError(f"override {p!r} must look like key=value")
         k, v = (s.strip() for s in p.split("=", 1))
-        if k in _SECRET_FIELDS:
+        if k in SECRET_FIELDS:
             raise ValueError(f"--set {k}=... is refused: command lines are recorded (shell history, W&B); "
-                             f"set the environment variable {_SECRET_FIELDS[k]} (or a Colab/Kaggle secret) instead")
+                             f"set the environment variable {SECRET_FIELDS[k]} (or a Colab/Kaggle secret) instead")
         if msg := _unknown_fields([k]): raise ValueError(f"--set {k}=...: {msg}")
         try: out[k] = yaml.safe_load(v)
         except yaml.YAMLError as e: raise ValueError(f"override {p!r}: {v!r} is not a valid value ({getattr(e, 'problem', None) or e})") from None

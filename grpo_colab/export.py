@@ -13,8 +13,8 @@ import jax
 from .config import ColabTrainingConfig
 from .data import format_prompt
 from .session import ColabSession, prepare_colab_session, prepare_inference_session, generate, shown_path
-from .train import TrainerState, train_grpo, read_metrics, usable_checkpoint, free_space, RunLock, checkpoint_problem, _expected
-from .session import checkpoint_steps
+from .train import TrainerState, train_grpo, read_metrics, usable_checkpoint, free_space, RunLock, checkpoint_problem, expected_metadata, finished_line
+from .session import checkpoint_steps, check_run
 from .evaluate import best_checkpoint, held_out_score
 from .models import resolve_model_dir, set_lora_state
 from .hf import save_peft_adapter, save_merged_checkpoint, save_gguf
@@ -125,7 +125,7 @@ def pick_checkpoint(config: ColabTrainingConfig, # the run
         if ckpt is None: raise ValueError(f"step {which} has no checkpoint in this run: the steps there are {_steps_there(d)}")
         why = f"step {which}: chosen by its step"
     if int(ckpt.name) in evals and which != "best": why += f" (held-out {evals[int(ckpt.name)][0][5:]} {evals[int(ckpt.name)][1]:.2f})"
-    problem = None if which == "latest" else checkpoint_problem(ckpt, need_optimizer=False, expect=_expected(config, int(ckpt.name)))
+    problem = None if which == "latest" else checkpoint_problem(ckpt, need_optimizer=False, expect=expected_metadata(config, int(ckpt.name)))
     if problem: raise ValueError(f"step {ckpt.name}'s checkpoint cannot be exported: {problem}")
     return ckpt, why
 
@@ -283,6 +283,17 @@ def quick_test(config: ColabTrainingConfig, session: ColabSession, test_question
     return response
 
 # %% ../nbs/15_export.ipynb #01440f2b
+def _exported_finish(config: ColabTrainingConfig):
+    "(None, state, checkpoint) when the run is already at num_batches and its last step is exported: said in two lines, no model loaded"
+    check_run(config)
+    ckpt = usable_checkpoint(config.checkpoint_dir, config=config) if checkpoint_steps(config.checkpoint_dir) else None
+    step = int(ckpt.name) if ckpt else 0
+    earlier = sorted((config.run_dir / "export").glob(f"step_{step}*/lora_weights.safetensors")) if ckpt else []
+    if step < config.num_batches or not earlier: return None
+    print(finished_line(config, step))
+    print(f"its export is in {shown_path(earlier[0].parent)} (`grpo-colab export --run {shown_path(config.run_dir)}` exports it again)")
+    return None, TrainerState(None, read_metrics(config.run_dir), config.checkpoint_dir, step, step, 0.0), str(ckpt)
+
 class TrainedButFailed(RuntimeError):
     "Training finished and its checkpoints are saved, but the export after it failed"
 
@@ -291,6 +302,7 @@ def run_full_pipeline(config: ColabTrainingConfig, # the run
                      ) -> tuple[ColabSession, TrainerState, str]:
     "Prepare, train, export and test: returns (session, trainer_state, checkpoint_path)"
     RunLock(config.run_dir).check_free()  # a second writer is told before any model loads
+    if done := _exported_finish(config): return done  # finished and exported before: nothing to load
     session = prepare_colab_session(config)
     state = train_grpo(config, session, display=display)
     if state.stopped: return session, state, None  # interrupted or out of time: resume first, export then

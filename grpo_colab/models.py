@@ -15,13 +15,13 @@ from .config import ColabTrainingConfig, is_repo_id, local_hf_config
 from .registry import family_of
 
 # %% auto #0
-__all__ = ['ROPE_TYPES', 'QUANTIZED_MODULES', 'auto_mesh_shape', 'make_mesh', 'is_multi_host', 'maybe_initialize_distributed',
-           'tiny_model_dir', 'fetch_hf_config', 'resolve_model_dir', 'read_hf_config', 'rope_params', 'gemma3_config',
-           'gemma2_config', 'with_rope_field', 'qwen2_config', 'qwen3_config', 'llama3_config', 'rope_frequencies',
-           'use_exact_rope', 'param_dtype', 'load_tokenizer', 'is_orbax_checkpoint', 'with_remat', 'model_config_of',
-           'load_model', 'orbax_model_config', 'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state',
-           'save_hf_checkpoint', 'apply_lora', 'lora_state', 'set_lora_state', 'inference_graphdef', 'quant_tile_size',
-           'quantize_frozen_base']
+__all__ = ['ROPE_TYPES', 'LOADERS', 'QUANTIZED_MODULES', 'auto_mesh_shape', 'make_mesh', 'is_multi_host',
+           'maybe_initialize_distributed', 'tiny_model_dir', 'fetch_hf_config', 'resolve_model_dir', 'read_hf_config',
+           'rope_params', 'gemma3_config', 'gemma2_config', 'with_rope_field', 'qwen2_config', 'qwen3_config',
+           'llama3_config', 'rope_frequencies', 'use_exact_rope', 'param_dtype', 'load_tokenizer',
+           'is_orbax_checkpoint', 'with_remat', 'model_config_of', 'load_model', 'orbax_model_config',
+           'load_orbax_gemma3', 'vocab_size', 'check_vocab', 'gemma3_to_hf_state', 'save_hf_checkpoint', 'apply_lora',
+           'lora_state', 'set_lora_state', 'inference_graphdef', 'quant_tile_size', 'quantize_frozen_base']
 
 # %% ../nbs/07_models.ipynb #ae21fd40
 def auto_mesh_shape(n_devices: int) -> tuple[int, int]:
@@ -289,7 +289,7 @@ def param_dtype(config: ColabTrainingConfig):
     from grpo_colab.fit import auto_dtype, detect_accelerator
     return jnp.dtype(auto_dtype(config, detect_accelerator()))
 
-_LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors"),
+LOADERS = {"gemma3": (gemma3_config, "tunix.models.gemma3.params_safetensors"),
             "gemma2": (gemma2_config, "tunix.models.gemma.params_safetensors"),
             "qwen2": (qwen2_config, "tunix.models.qwen2.params"),
             "qwen3": (qwen3_config, "tunix.models.qwen3.params"),
@@ -322,7 +322,7 @@ def with_remat(model_config, config: ColabTrainingConfig):
 def model_config_of(config: ColabTrainingConfig, model_dir: Path):
     "The Tunix config of the checkpoint in `model_dir`, from its config.json (or the registry, for Orbax); no weights"
     if is_orbax_checkpoint(model_dir) and not (Path(model_dir) / "config.json").exists(): return orbax_model_config(config)
-    to_cfg, _ = _LOADERS[config.model_spec.family]
+    to_cfg, _ = LOADERS[config.model_spec.family]
     return with_remat(to_cfg(read_hf_config(model_dir), param_dtype(config), str(Path(model_dir) / "config.json")), config)
 
 def load_model(config: ColabTrainingConfig, model_dir: Path, mesh=None):
@@ -331,7 +331,7 @@ def load_model(config: ColabTrainingConfig, model_dir: Path, mesh=None):
     if is_orbax_checkpoint(model_dir) and not (Path(model_dir) / "config.json").exists():
         return load_orbax_gemma3(model_dir, orbax_model_config(config), mesh, param_dtype(config))
     mcfg = model_config_of(config, model_dir)
-    mod = _LOADERS[config.model_spec.family][1]
+    mod = LOADERS[config.model_spec.family][1]
     model = importlib.import_module(mod).create_model_from_safe_tensors(str(model_dir), mcfg, mesh=mesh, dtype=param_dtype(config))
     return model, mcfg
 

@@ -57,12 +57,12 @@ class ColabSession:
                 f"rewards={[f.__name__ for f in self.reward_fns]}, run_dir={shown_path(self.config.run_dir)!r})")
 
 # %% ../nbs/09_session.ipynb #eb40cad1
-from .config import _SECRET_FIELDS
+from .config import SECRET_FIELDS
 
 def setup_credentials(config: ColabTrainingConfig) -> list[str]:
     "Export the config's credentials to the environment; return the names that were set"
     found = []
-    for name, env in _SECRET_FIELDS.items():
+    for name, env in SECRET_FIELDS.items():
         secret = getattr(config, name)
         if secret:
             os.environ[env] = secret.reveal()

@@ -19,18 +19,19 @@ from .session import checkpoint_steps, checkpoint_metadata, check_run
 from .rewards import reward_metrics
 from .dashboard import Dashboard, TensorBoardLog, quiet_progress
 from .fit import release_host_memory
-from .models import _LOADERS
+from .models import LOADERS
 from .evaluate import PeriodicEval
 from .algorithms import make_learner
 
 # %% auto #0
 __all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'TRUNCATED_FRAC', 'KL_WINDOW',
            'KL_RISE', 'ZERO_LOSS', 'FLAT_REWARD_STEPS', 'FLAT_REWARD_RANGE', 'lr_schedule', 'make_optimizer',
-           'schedule_segments', 'latest_checkpoint', 'checkpoint_problem', 'usable_checkpoint', 'MetricsRecorder',
-           'repair_metrics', 'CompletionLog', 'repair_completions', 'ShareFrozenBase', 'distinct_param_bytes',
-           'TrainerState', 'LiveAnchorCluster', 'donate_model_in_update', 'completion_logits_only', 'read_metrics',
-           'RunLock', 'TrainingStopped', 'TrainingFault', 'free_space', 'StepGuard', 'step_health', 'collapse_warnings',
-           'CollapseWatch', 'health_notes', 'log_file', 'ThirdPartyLog', 'run_id', 'record_config', 'train_grpo']
+           'schedule_segments', 'latest_checkpoint', 'checkpoint_problem', 'expected_metadata', 'usable_checkpoint',
+           'MetricsRecorder', 'repair_metrics', 'CompletionLog', 'repair_completions', 'ShareFrozenBase',
+           'distinct_param_bytes', 'TrainerState', 'LiveAnchorCluster', 'donate_model_in_update',
+           'completion_logits_only', 'read_metrics', 'RunLock', 'TrainingStopped', 'TrainingFault', 'free_space',
+           'StepGuard', 'step_health', 'collapse_warnings', 'CollapseWatch', 'health_notes', 'log_file',
+           'ThirdPartyLog', 'run_id', 'record_config', 'finished_line', 'train_grpo']
 
 # %% ../nbs/13_train.ipynb #578a5ff1
 def lr_schedule(config: ColabTrainingConfig, # learning_rate, warmup_ratio and num_batches
@@ -96,7 +97,7 @@ def checkpoint_problem(step_dir: Path, # an actor checkpoint folder, e.g. checkp
         if bad: return f"{item} holds non-finite values ({jax.tree_util.keystr(bad[0])})"
     return None
 
-def _expected(config, step) -> dict:
+def expected_metadata(config, step) -> dict:
     "What the metadata of `config`'s checkpoint of `step` says: its global step (one update per step) and the run's id"
     if config is None: return {}
     rid = config.run_dir / "run_id"
@@ -112,7 +113,7 @@ def usable_checkpoint(checkpoint_dir: Path, # the run's checkpoints folder
     damaged = []
     for step in reversed(checkpoint_steps(checkpoint_dir)):
         d = Path(checkpoint_dir) / "actor" / str(step)
-        why = checkpoint_problem(d, need_optimizer, _expected(config, step))
+        why = checkpoint_problem(d, need_optimizer, expected_metadata(config, step))
         if why is None: break
         if set_aside:
             dest = Path(checkpoint_dir) / "damaged" / f"actor_{step}"
@@ -427,7 +428,7 @@ def completion_logits_only():
     from tunix.rl import common
     compute = common.compute_per_token_logps
     if compute not in _CUT: _CUT[compute] = _keeping_rows(compute)  # one jitted twin per process: its traces are reused
-    loaded = {mod.rsplit(".", 1)[0] + ".model" for _, mod in _LOADERS.values()}  # the model module of every family we load
+    loaded = {mod.rsplit(".", 1)[0] + ".model" for _, mod in LOADERS.values()}  # the model module of every family we load
     embedders = [m.Embedder for name in sorted(loaded) if (m := sys.modules.get(name)) is not None]
     saved = [(e, e.__dict__["decode"]) for e in embedders]
     common.compute_per_token_logps = _CUT[compute]
@@ -817,13 +818,17 @@ def _announce(config: ColabTrainingConfig, segments, start: int):
         print(f"num_batches raised from {a} to {b}: steps {a + 1}-{b} get a new learning-rate warm-up "
               f"({int(config.warmup_ratio * (b - a))} steps, to {config.learning_rate:g}) and cosine decay to 0")
 
+def finished_line(config: ColabTrainingConfig, step: int) -> str:
+    "What a run already at `num_batches` says instead of training"
+    return (f"{shown_path(config.run_dir)!r} is finished: it is at step {step} of num_batches={config.num_batches}, "
+            "so nothing was trained; raise num_batches to continue it")
+
 def _finished(config: ColabTrainingConfig, session: ColabSession, start: int) -> TrainerState:
     "A run already at num_batches: load its last checkpoint into the policy, say so, train nothing"
     from tunix.sft.checkpoint_manager import CheckpointManager
     manager = CheckpointManager(str(config.checkpoint_dir / "actor"))
     manager.maybe_restore(session.lora_model, step=start, restore_only_lora_params=True); manager.close()
-    print(f"{shown_path(config.run_dir)!r} is finished: it is at step {start} of num_batches={config.num_batches}, "
-          "so nothing was trained; raise num_batches to continue it")
+    print(finished_line(config, start))
     return TrainerState(session.lora_model, read_metrics(config.run_dir), config.checkpoint_dir, start, start, 0.0)
 
 # %% ../nbs/13_train.ipynb #cc592648
