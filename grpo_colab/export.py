@@ -183,6 +183,8 @@ def _usage(config: ColabTrainingConfig, out: Path, short: bool = False, why: str
     "How to use export `out`; `short`: paths as `shown_path` prints them (for the screen, not the README on disk); `why`: which step, and why"
     out, run = (shown_path(out), shown_path(config.run_dir)) if short else (out, config.run_dir)
     merged = (f'- `merged/`: merged Hugging Face checkpoint: `AutoModelForCausalLM.from_pretrained("{out}/merged")`, or `vllm serve {out}/merged`'
+              + (f" (the adapters merged into the full-precision base; training held that base as {config.quantize_base}, so its "
+                 "outputs differ slightly from the trained policy's)" if config.quantize_base else "")
               if config.export_merged else "- no merged checkpoint (`export_merged=False`): set it to True for a folder that transformers and vLLM load directly")
     head = f"Checkpoint: {why}\n\n" if why else ""
     return f"""# LoRA export of `{config.model}` trained with GRPO

@@ -49,7 +49,9 @@ def model_card(config: ColabTrainingConfig, kind: str, usage: str, metrics: dict
     cfg = json.dumps(config.to_dict(), indent=2, default=str)
     m = json.dumps(metrics, indent=2) if metrics else "(none recorded)"
     return (f"# {config.model} + GRPO LoRA ({kind})\n\nBase model: `{config.model_source or config.model_spec.hf_id or config.model}`  \n"
-            f"LoRA rank {config.lora_rank}, alpha {config.lora_alpha}, trained with GRPO by grpo_colab.\n\n"
+            f"LoRA rank {config.lora_rank}, alpha {config.lora_alpha}, trained with GRPO by grpo_colab."
+            + (f" The base was held as {config.quantize_base} during training (QLoRA); the merged weights are the full-precision "
+               "base plus the LoRA update." if config.quantize_base else "") + "\n\n"
             f"## Use\n\n```python\n{usage}\n```\n\n## Final metrics\n\n```json\n{m}\n```\n\n"
             f"## Training config\n\n```json\n{cfg}\n```\n")
 
