@@ -22,6 +22,8 @@ from .fit import release_host_memory
 from .models import LOADERS
 from .evaluate import PeriodicEval
 from .algorithms import make_learner
+import warnings
+warnings.filterwarnings("ignore", message="Sharding info not provided when restoring")  # Orbax, on every restore: ours run on the topology that saved
 
 # %% auto #0
 __all__ = ['COLLAPSE_STEPS', 'ZERO_SPREAD_FRAC', 'SAME_TEXT_FRAC', 'CONSTANT_REWARD_STEPS', 'TRUNCATED_FRAC', 'KL_WINDOW',
