@@ -247,11 +247,6 @@ def export_checkpoint(config: ColabTrainingConfig, # the run's config
     "Export a checkpoint's LoRA weights (the latest, the best held-out one, or a step), with the settings it was trained with; return its path"
     return str(_export(config, trainer_state, out, which)[0])
 
-def _note(card: Path, why: str):
-    "Say in a card which checkpoint it is, and that its metrics are that step's"
-    text = card.read_text()
-    card.write_text(text.replace("## Use", f"## Checkpoint\n\n{why}. The metrics below are that step's.\n\n## Use", 1))
-
 # %% ../nbs/15_export.ipynb #84306784
 def _write_export(config, trainer_state, ckpt, tensors, tmp, out, why):
     from safetensors.numpy import save_file
@@ -264,9 +259,9 @@ def _write_export(config, trainer_state, ckpt, tensors, tmp, out, why):
                 step_metrics=row, final_metrics=metrics[-1] if metrics else None, training_config=config.to_dict())
     (tmp / "lora_config.json").write_text(json.dumps(meta, indent=2))
     (tmp / "README.md").write_text(_usage(config, out, why=why))
-    _note(save_peft_adapter(config, tensors, tmp / "adapter", row, final_dir=out / "adapter") / "README.md", why)
+    save_peft_adapter(config, tensors, tmp / "adapter", row, final_dir=out / "adapter", chosen=why)
     if config.export_merged:
-        _note(save_merged_checkpoint(config, resolve_model_dir(config), tensors, tmp / "merged", row, final_dir=out / "merged") / "README.md", why)
+        save_merged_checkpoint(config, resolve_model_dir(config), tensors, tmp / "merged", row, final_dir=out / "merged", chosen=why)
     if config.export_gguf:
         f = save_gguf(tmp / "merged", tmp / f"model-{config.export_gguf}.gguf", config.export_gguf, name=f"{config.experiment_name} step {step}")
         (tmp / "Modelfile").write_text(f"FROM ./{f.name}\n")
@@ -308,11 +303,6 @@ def run_full_pipeline(config: ColabTrainingConfig, # the run
     session = prepare_colab_session(config)
     state = train_grpo(config, session, display=display)
     if state.stopped: return session, state, None  # interrupted or out of time: resume first, export then
-    ckpt = config.checkpoint_dir / "actor" / str(state.steps_done)
-    earlier = sorted((config.run_dir / "export").glob(f"step_{state.steps_done}*/lora_weights.safetensors"))
-    if state.steps_done == state.start_step and earlier:  # finished before this call: nothing new to export
-        print(f"its export is in {shown_path(earlier[0].parent)} (`grpo-colab export --run {shown_path(config.run_dir)}` exports it again)")
-        return session, state, str(ckpt)
     done = f"training finished (step {state.steps_done}); its checkpoints in {shown_path(config.checkpoint_dir)} are fine"
     try: ckpt, out = _export(config, state)
     except Exception as e:

@@ -44,7 +44,9 @@ def peft_tensors(lora: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 # %% ../nbs/14_hf.ipynb #208e729e
-def model_card(config: ColabTrainingConfig, kind: str, usage: str, metrics: dict | None = None) -> str:
+def model_card(config: ColabTrainingConfig, kind: str, usage: str, metrics: dict | None = None,
+               chosen: str | None = None, # which checkpoint this is, and why (its metrics are that step's)
+              ) -> str:
     "A README for an export folder"
     cfg = json.dumps(config.to_dict(), indent=2, default=str)
     m = json.dumps(metrics, indent=2) if metrics else "(none recorded)"
@@ -52,6 +54,7 @@ def model_card(config: ColabTrainingConfig, kind: str, usage: str, metrics: dict
             f"LoRA rank {config.lora_rank}, alpha {config.lora_alpha}, trained with GRPO by grpo_colab."
             + (f" The base was held as {config.quantize_base} during training (QLoRA); the merged weights are the full-precision "
                "base plus the LoRA update." if config.quantize_base else "") + "\n\n"
+            + (f"## Checkpoint\n\n{chosen}. The metrics below are that step's.\n\n" if chosen else "") +
             f"## Use\n\n```python\n{usage}\n```\n\n## Final metrics\n\n```json\n{m}\n```\n\n"
             f"## Training config\n\n```json\n{cfg}\n```\n")
 
@@ -70,6 +73,7 @@ def _staging(out: Path) -> Path:
 def save_peft_adapter(config: ColabTrainingConfig, lora: dict[str, np.ndarray], out_dir: Path,
                       metrics: dict | None = None,
                       final_dir: Path | None = None, # where the folder will finally be (the card names it); None: out_dir
+                      chosen: str | None = None, # which checkpoint, and why (said in the card)
                      ) -> Path:
     "Write Tunix LoRA tensors as a PEFT LoRA adapter folder"
     from safetensors.numpy import save_file
@@ -86,7 +90,7 @@ def save_peft_adapter(config: ColabTrainingConfig, lora: dict[str, np.ndarray], 
         inference_mode=True, modules_to_save=None, init_lora_weights=True, use_rslora=False, use_dora=False), indent=2))
     usage = (f"from transformers import AutoModelForCausalLM\nfrom peft import PeftModel\n"
              f"base = AutoModelForCausalLM.from_pretrained({str(base)!r})\nmodel = PeftModel.from_pretrained(base, {str(final_dir or out_dir)!r})")
-    (tmp / "README.md").write_text(model_card(config, "PEFT adapter", usage, metrics))
+    (tmp / "README.md").write_text(model_card(config, "PEFT adapter", usage, metrics, chosen))
     return _publish(tmp, out_dir)
 
 # %% ../nbs/14_hf.ipynb #2313e8dd
@@ -97,6 +101,7 @@ _COPY = ("config.json", "generation_config.json", "model.safetensors.index.json"
 def save_merged_checkpoint(config: ColabTrainingConfig, base_dir: Path, lora: dict[str, np.ndarray], out_dir: Path,
                            metrics: dict | None = None,
                            final_dir: Path | None = None, # where the folder will finally be (the card names it); None: out_dir
+                           chosen: str | None = None, # which checkpoint, and why (said in the card)
                           ) -> Path:
     "Write the base checkpoint in `base_dir` with the LoRA update merged in, as a Hugging Face folder"
     from safetensors.flax import load_file, save_file
@@ -121,7 +126,7 @@ def save_merged_checkpoint(config: ColabTrainingConfig, base_dir: Path, lora: di
     for name in _COPY:
         if (base_dir / name).exists(): shutil.copy2(base_dir / name, tmp / name)
     usage = f"from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained({str(final_dir or out_dir)!r})"
-    (tmp / "README.md").write_text(model_card(config, "merged", usage, metrics))
+    (tmp / "README.md").write_text(model_card(config, "merged", usage, metrics, chosen))
     return _publish(tmp, out_dir)
 
 # %% ../nbs/14_hf.ipynb #38f95ce5

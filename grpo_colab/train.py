@@ -559,6 +559,7 @@ class StepGuard:
         self.deadline = t0 + 60 * config.max_train_minutes if config.max_train_minutes else None
         self.stop_reason, self.failed, self.saved_step = None, False, None
         self._last, self.step_s, self.save_s = time.time(), 0.0, 0.0
+        self.run = run_id(config)  # read once: every checkpoint's metadata carries it
         self.held_out = None  # step -> True when a held-out evaluation of its weights is a new best (see `PeriodicEval`)
 
     def step(self) -> int: return int(self.cluster.global_steps) + 1  # the step being trained
@@ -580,7 +581,7 @@ class StepGuard:
         if self.stop_reason or best: force = True
         if not custom_metadata:  # Tunix's closing save passes none; without the global step a resume would count from 0
             custom_metadata = {"global_step": step // self.config.num_iterations, "role": "actor"}
-        custom_metadata = {**custom_metadata, "run_id": run_id(self.config)}  # a folder copied in from another run is told apart
+        custom_metadata = {**custom_metadata, "run_id": self.run}  # a folder copied in from another run is told apart
         saved = False
         if force or self.manager._checkpoint_manager.should_save(step):
             t = time.time()
